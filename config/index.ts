@@ -1,0 +1,364 @@
+/**
+ * The only reader of process.env. The environment is validated once against a JSON schema (AJV coerces and
+ * fills defaults), every bad variable is reported in one message, and the result is a frozen, typed object.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import dotenv from 'dotenv';
+import cron from 'node-cron';
+
+/** The folder holding package.json: the same from source (config/) and from the compiled dist/config/. */
+export const PROJECT_ROOT = findProjectRoot(import.meta.dirname);
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..');
+  }
+}
+
+type EnvType = 'string' | 'integer' | 'boolean';
+type EnvSpec<T extends EnvType = EnvType> = { type: T; default?: unknown; doc: string } & Record<string, unknown>;
+
+const str = (doc: string, extra: Record<string, unknown> = {}): EnvSpec<'string'> => ({ type: 'string', doc, ...extra });
+const int = (doc: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER): EnvSpec<'integer'> => ({
+  type: 'integer',
+  doc,
+  default: def,
+  minimum: min,
+  maximum: max,
+});
+const bool = (doc: string, def: boolean): EnvSpec<'boolean'> => ({ type: 'boolean', doc, default: def });
+
+/** Every variable the service reads; `doc` feeds the error message and .env.example. */
+export const ENV_SPEC = {
+  NODE_ENV: str('development | test | production', { enum: ['development', 'test', 'production'], default: 'development' }),
+  API_PORT: int('HTTP port', 33010, 0, 65535),
+  ORIGIN_CORS: str('comma-separated allowed CORS origins', { default: 'http://localhost:3000' }),
+  PUBLIC_URL: str('public base URL used in mailed links (http(s)://host[:port])', {
+    pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
+    default: 'http://localhost:33010',
+  }),
+  TRUST_PROXY: str('Express trust proxy setting (e.g. loopback, 1, false)', { default: 'loopback' }),
+  JSON_BODY_LIMIT: str('max JSON body size (e.g. 100kb)', { pattern: '^[0-9]+(b|kb|mb)$', default: '100kb' }),
+  SHUTDOWN_TIMEOUT_MS: int('max wait for in-flight requests on shutdown', 10000, 0),
+  LOG_LEVEL: str('error | warn | info | debug', { enum: ['error', 'warn', 'info', 'debug', 'silent'], default: 'info' }),
+  ACCESS_LOG: bool('write the morgan access log', true),
+
+  PS_HOST: str('PostgreSQL host', { default: '127.0.0.1', minLength: 1 }),
+  PS_USER: str('PostgreSQL user', { default: 'postgres', minLength: 1 }),
+  PS_PASSWORD: str('PostgreSQL password', { default: '' }),
+  PS_DB: str('PostgreSQL database (created if missing)', { default: 'userstate', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' }),
+  PS_DIALECT: str('Sequelize dialect (postgres only)', { enum: ['postgres'], default: 'postgres' }),
+  PS_PORT: int('PostgreSQL port', 5432, 1, 65535),
+  PS_POOL_MAX: int('PostgreSQL pool size', 50, 1, 1000),
+
+  MONGO_DB: str('MongoDB URI for gateway logs; empty turns them off', { default: '', pattern: '^(|mongodb(\\+srv)?://.+)$' }),
+
+  REDIS_HOST: str('Redis host', { default: '127.0.0.1', minLength: 1 }),
+  REDIS_PORT: int('Redis port', 6379, 1, 65535),
+  REDIS_PASSWORD: str('Redis password (empty for none)', { default: '' }),
+  REDIS_DB: int('Redis database number (tests use their own)', 0, 0, 15),
+
+  SECRET_AUTH_CONFIG: str('server secret mixed into every JWT key (>= 32 chars in production)', {
+    default: 'development-only-secret-change-me-000000',
+    minLength: 1,
+  }),
+  SANDBOX_AUTH_CONFIG: str('sandbox key (kept from the seed)', { default: '' }),
+  JWT_EXPIRES_IN: int('JWT lifetime in seconds', 86400, 60),
+  PASSWORD_HASH_ALGORITHM: str('bcrypt | argon2id for new password hashes', { enum: ['bcrypt', 'argon2id'], default: 'bcrypt' }),
+  BCRYPT_COST: int('bcrypt cost factor', 10, 4, 15),
+  HASH_CONCURRENCY: int('max password hashes computed at once', 2, 1, 64),
+  API_KEY_CACHE_SECONDS: int('how long a verified API key is remembered', 60, 0, 3600),
+  REGISTRATION_TTL_SECONDS: int('how long a pending sign-up waits for verification', 86400, 60),
+  RESET_TOKEN_TTL_SECONDS: int('password reset link lifetime', 1800, 60),
+
+  OTP_RESEND_GAP_SECONDS: int('min seconds between two OTP/link sends to one identifier', 60, 0),
+  OTP_DAILY_CAP: int('max OTP/link sends per identifier per day', 10, 1),
+  OTP_SENDS_PER_IP_PER_HOUR: int('max OTP/link sends per IP per hour', 30, 1),
+  OTP_MAX_ATTEMPTS: int('wrong OTP attempts before the code is burned', 5, 1),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int('failed logins per account before lockout', 5, 1),
+  LOGIN_MAX_FAILURES_PER_IP: int('failed logins per IP before lockout', 50, 1),
+  LOGIN_LOCKOUT_SECONDS: int('lockout length after too many failed logins', 900, 1),
+  RESET_REQUESTS_PER_HOUR: int('password reset requests per email and per IP per hour', 5, 1),
+
+  XENDIT_SECRET_KEY: str('Xendit secret API key', { default: 'xnd_development_placeholder' }),
+  XENDIT_PUBLIC_KEY: str('Xendit public key', { default: '' }),
+  XENDIT_CALLBACK_TOKEN: str('Xendit x-callback-token', { default: 'development-callback-token' }),
+  XENDIT_API_URL: str('Xendit API base URL', { default: 'https://api.xendit.co', pattern: '^https?://[^\\s]+$' }),
+  XENDIT_TIMEOUT_MS: int('timeout for one Xendit call', 10000, 100),
+  XENDIT_INVOICE_DURATION_SECONDS: int('invoice lifetime', 86400, 60),
+  PAYMENT_MIN_AMOUNT: int('smallest checkout amount (IDR)', 10000, 1),
+  PAYMENT_MAX_AMOUNT: int('largest checkout amount (IDR)', 50000000, 1),
+  XENDIT_SYNC_ENABLED: bool('run the Xendit sync cron job', true),
+  XENDIT_SYNC_CRON: str('cron schedule of the Xendit sync job', { default: '0 */2 * * *' }),
+
+  API_URL_SUNSHINE: str('Sunshine API base URL (kept from the seed)', { default: '' }),
+  API_URL_SMSVIRO: str('SMSViro API base URL', { default: '' }),
+  SMSVIROTOKEN: str('SMSViro API key', { default: '' }),
+  SMSVIRO_SENDER: str('SMSViro sender id', { default: 'UserState' }),
+  SMS_TIMEOUT_MS: int('timeout for one SMS send', 5000, 100),
+
+  EMAIL_HOST: str('SMTP host; empty writes mail to the log (not allowed in production)', { default: '' }),
+  EMAIL_PORT: int('SMTP port', 465, 1, 65535),
+  EMAIL_SECURE: { type: 'boolean' as const, doc: 'SMTP over TLS (default: true when EMAIL_PORT is 465)' },
+  EMAIL_USER: str('SMTP user', { default: '' }),
+  EMAIL_PASS: str('SMTP password', { default: '' }),
+  EMAIL_FROM: str('From address of outgoing mail', { default: '' }),
+
+  FIREBASE_KEY_PATH: str('Firebase service account JSON', { default: 'keystore/onmapss-main-key.json' }),
+
+  UPLOAD_MAX_BYTES: int('max profile image size in bytes', 2 * 1024 * 1024, 1024),
+  ADDRESS_MAX_PER_USER: int('max addresses per user', 20, 1),
+  POINT_VALUE_IDR: int('rupiah credited per redeemed point', 100, 1),
+  REFERRAL_BONUS_POINTS: int('points credited to a referrer when a referral completes', 50, 0),
+  REFERRAL_LINK_BASE: str('base of referral links in QR codes (default PUBLIC_URL/signup)', { default: '' }),
+
+  ENCRYPTION_KEYS: str('comma-separated keyId:base64(32 bytes) keys for data at rest', {
+    default: '',
+    pattern: '^(|[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44})*)$',
+  }),
+  ENCRYPTION_CURRENT_KEY: str('id of the key new ciphertexts use (default: the first)', { default: '' }),
+} satisfies Record<string, EnvSpec>;
+
+type RawEnv = { [K in keyof typeof ENV_SPEC]: (typeof ENV_SPEC)[K]['type'] extends 'string' ? string : (typeof ENV_SPEC)[K]['type'] extends 'boolean' ? boolean : number };
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  server: {
+    port: number;
+    corsOrigins: string[];
+    publicUrl: string;
+    trustProxy: string | number | boolean;
+    jsonBodyLimit: string;
+    shutdownTimeoutMs: number;
+    logLevel: 'error' | 'warn' | 'info' | 'debug' | 'silent';
+    accessLog: boolean;
+  };
+  postgres: { host: string; user: string; password: string; database: string; dialect: 'postgres'; port: number; poolMax: number };
+  mongo: { uri: string | null };
+  redis: { host: string; port: number; password: string | null; db: number };
+  auth: {
+    secret: string;
+    sandboxKey: string;
+    jwtExpiresInSeconds: number;
+    passwordHashAlgorithm: 'bcrypt' | 'argon2id';
+    bcryptCost: number;
+    hashConcurrency: number;
+    apiKeyCacheSeconds: number;
+    registrationTtlSeconds: number;
+    resetTokenTtlSeconds: number;
+  };
+  limits: {
+    otpResendGapSeconds: number;
+    otpDailyCap: number;
+    otpSendsPerIpPerHour: number;
+    otpMaxAttempts: number;
+    loginMaxFailuresPerAccount: number;
+    loginMaxFailuresPerIp: number;
+    loginLockoutSeconds: number;
+    resetRequestsPerHour: number;
+  };
+  xendit: {
+    secretKey: string;
+    publicKey: string;
+    callbackToken: string;
+    apiUrl: string;
+    timeoutMs: number;
+    invoiceDurationSeconds: number;
+    minAmount: number;
+    maxAmount: number;
+    syncEnabled: boolean;
+    syncCron: string;
+  };
+  sunshine: { apiUrl: string };
+  sms: { apiUrl: string; token: string; sender: string; timeoutMs: number };
+  email: { host: string | null; port: number; secure: boolean; user: string; pass: string; from: string };
+  firebase: { keyPath: string };
+  upload: { maxBytes: number; profileImageDir: string };
+  wallet: { pointValueIdr: number; referralBonusPoints: number; addressMaxPerUser: number };
+  referral: { linkBase: string };
+  encryption: { keys: Array<{ id: string; key: Buffer }>; currentKeyId: string };
+  voucherFile: string;
+}
+
+/** Loads .env (real environment variables win) and returns the merged environment. */
+export function readEnvironment(envFile = path.join(PROJECT_ROOT, '.env')): NodeJS.ProcessEnv {
+  dotenv.config({ path: envFile, quiet: true });
+  return process.env;
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
+const validateEnv = ajv.compile({
+  type: 'object',
+  properties: Object.fromEntries(Object.entries(ENV_SPEC).map(([k, { doc: _doc, ...schema }]) => [k, schema])),
+});
+
+function describeProblem(error: ErrorObject): string {
+  const name = error.instancePath.replace(/^\//, '');
+  const spec = ENV_SPEC[name as keyof typeof ENV_SPEC];
+  return `${name}: ${error.message ?? 'is invalid'}${spec ? ` (expected ${spec.doc})` : ''}`;
+}
+
+/** Validates the given environment and returns the frozen config, or throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ENV_SPEC)) {
+    const value = env[key];
+    // An empty variable means "not set" (a copied .env.example leaves many empty).
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  }
+  const problems: string[] = [];
+  if (!validateEnv(raw)) problems.push(...(validateEnv.errors ?? []).map(describeProblem));
+  const e = raw as RawEnv;
+  const isProduction = e.NODE_ENV === 'production';
+
+  if (isProduction && ((env.SECRET_AUTH_CONFIG ?? '').trim().length < 32 || env.SECRET_AUTH_CONFIG === ENV_SPEC.SECRET_AUTH_CONFIG.default)) {
+    problems.push('SECRET_AUTH_CONFIG: must be set to at least 32 characters in production');
+  }
+  if (isProduction && !e.EMAIL_HOST) problems.push('EMAIL_HOST: must be set in production (mail cannot go to the log)');
+  if (typeof e.XENDIT_SYNC_CRON === 'string' && !cron.validate(e.XENDIT_SYNC_CRON)) {
+    problems.push('XENDIT_SYNC_CRON: is not a valid cron expression (expected e.g. "0 */2 * * *")');
+  }
+  if (Number(e.PAYMENT_MIN_AMOUNT) > Number(e.PAYMENT_MAX_AMOUNT)) {
+    problems.push('PAYMENT_MIN_AMOUNT: must not exceed PAYMENT_MAX_AMOUNT');
+  }
+  const encryption = parseEncryptionKeys(String(e.ENCRYPTION_KEYS ?? ''), String(e.ENCRYPTION_CURRENT_KEY ?? ''), isProduction, String(e.SECRET_AUTH_CONFIG ?? ''), problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const resolveFromRoot = (p: string) => (path.isAbsolute(p) ? p : path.join(PROJECT_ROOT, p));
+  const config: Config = {
+    env: e.NODE_ENV as Config['env'],
+    isProduction,
+    server: {
+      port: e.API_PORT,
+      corsOrigins: e.ORIGIN_CORS.split(',').map((o) => o.trim()).filter(Boolean),
+      publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      jsonBodyLimit: e.JSON_BODY_LIMIT,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      logLevel: e.LOG_LEVEL as Config['server']['logLevel'],
+      accessLog: e.ACCESS_LOG,
+    },
+    postgres: {
+      host: e.PS_HOST,
+      user: e.PS_USER,
+      password: e.PS_PASSWORD,
+      database: e.PS_DB,
+      dialect: 'postgres',
+      port: e.PS_PORT,
+      poolMax: e.PS_POOL_MAX,
+    },
+    mongo: { uri: e.MONGO_DB || null },
+    redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD || null, db: e.REDIS_DB },
+    auth: {
+      secret: e.SECRET_AUTH_CONFIG,
+      sandboxKey: e.SANDBOX_AUTH_CONFIG,
+      jwtExpiresInSeconds: e.JWT_EXPIRES_IN,
+      passwordHashAlgorithm: e.PASSWORD_HASH_ALGORITHM as Config['auth']['passwordHashAlgorithm'],
+      bcryptCost: e.BCRYPT_COST,
+      hashConcurrency: e.HASH_CONCURRENCY,
+      apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
+      registrationTtlSeconds: e.REGISTRATION_TTL_SECONDS,
+      resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
+    },
+    limits: {
+      otpResendGapSeconds: e.OTP_RESEND_GAP_SECONDS,
+      otpDailyCap: e.OTP_DAILY_CAP,
+      otpSendsPerIpPerHour: e.OTP_SENDS_PER_IP_PER_HOUR,
+      otpMaxAttempts: e.OTP_MAX_ATTEMPTS,
+      loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
+      resetRequestsPerHour: e.RESET_REQUESTS_PER_HOUR,
+    },
+    xendit: {
+      secretKey: e.XENDIT_SECRET_KEY,
+      publicKey: e.XENDIT_PUBLIC_KEY,
+      callbackToken: e.XENDIT_CALLBACK_TOKEN,
+      apiUrl: e.XENDIT_API_URL.replace(/\/+$/, ''),
+      timeoutMs: e.XENDIT_TIMEOUT_MS,
+      invoiceDurationSeconds: e.XENDIT_INVOICE_DURATION_SECONDS,
+      minAmount: e.PAYMENT_MIN_AMOUNT,
+      maxAmount: e.PAYMENT_MAX_AMOUNT,
+      syncEnabled: e.XENDIT_SYNC_ENABLED,
+      syncCron: e.XENDIT_SYNC_CRON,
+    },
+    sunshine: { apiUrl: e.API_URL_SUNSHINE },
+    sms: { apiUrl: e.API_URL_SMSVIRO.replace(/\/+$/, ''), token: e.SMSVIROTOKEN, sender: e.SMSVIRO_SENDER, timeoutMs: e.SMS_TIMEOUT_MS },
+    email: {
+      host: e.EMAIL_HOST || null,
+      port: e.EMAIL_PORT,
+      secure: typeof e.EMAIL_SECURE === 'boolean' ? e.EMAIL_SECURE : e.EMAIL_PORT === 465,
+      user: e.EMAIL_USER,
+      pass: e.EMAIL_PASS,
+      from: e.EMAIL_FROM || e.EMAIL_USER || 'UserState <noreply@localhost>',
+    },
+    firebase: { keyPath: resolveFromRoot(e.FIREBASE_KEY_PATH) },
+    upload: { maxBytes: e.UPLOAD_MAX_BYTES, profileImageDir: path.join(PROJECT_ROOT, 'resources', 'user_profile_img') },
+    wallet: {
+      pointValueIdr: e.POINT_VALUE_IDR,
+      referralBonusPoints: e.REFERRAL_BONUS_POINTS,
+      addressMaxPerUser: e.ADDRESS_MAX_PER_USER,
+    },
+    referral: { linkBase: (e.REFERRAL_LINK_BASE || `${e.PUBLIC_URL.replace(/\/+$/, '')}/signup`).replace(/\/+$/, '') },
+    encryption,
+    voucherFile: path.join(PROJECT_ROOT, 'config', 'voucher-ext.json'),
+  };
+  return deepFreeze(config);
+}
+
+function parseTrustProxy(value: string): string | number | boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function parseEncryptionKeys(
+  list: string,
+  currentId: string,
+  isProduction: boolean,
+  secret: string,
+  problems: string[],
+): Config['encryption'] {
+  if (!list) {
+    if (isProduction) problems.push('ENCRYPTION_KEYS: must be set in production (keyId:base64 of 32 random bytes)');
+    // Development and tests: a key derived from the auth secret, so a fresh checkout runs. Never used in production.
+    return { keys: [{ id: 'dev', key: createHash('sha256').update(`encryption:${secret}`).digest() }], currentKeyId: 'dev' };
+  }
+  const keys = list.split(',').map((entry) => {
+    const [id = '', b64 = ''] = entry.split(':');
+    const key = Buffer.from(b64, 'base64');
+    if (key.length !== 32) problems.push(`ENCRYPTION_KEYS: key "${id}" must be 32 bytes of base64`);
+    return { id, key };
+  });
+  const current = currentId || keys[0]?.id || '';
+  if (!keys.some((k) => k.id === current)) problems.push(`ENCRYPTION_CURRENT_KEY: "${current}" is not one of ENCRYPTION_KEYS`);
+  return { keys, currentKeyId: current };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads a JSON file relative to the project root (used for config/voucher-ext.json). */
+export function readJsonFile(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,69 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from '../config/index.js';
+import { AppError } from './errors/app-error.js';
+import { createAccessLog } from './middleware/access-log.js';
+import { createErrorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { requestId } from './middleware/request-id.js';
+import { buildOpenApiDocument } from './routers/openapi.js';
+import { buildRouter, type Authenticators } from './routers/router-builder.js';
+import type { RouteDeclaration } from './routers/route.js';
+import type { Logger } from './utilities/logger.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  routes: RouteDeclaration[];
+  authenticators: Authenticators;
+  version: string;
+  /** Where morgan writes; defaults to stdout. */
+  accessLogWrite?: (line: string) => void;
+}
+
+/** The Express app: no listen, no globals. Everything it needs arrives in `deps`. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, routes } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.server.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(requestId);
+  if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite));
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: config.server.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    }),
+  );
+
+  const openApiDocument = buildOpenApiDocument(routes, { version: deps.version, serverUrl: config.server.publicUrl });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  // Swagger UI needs inline styles and its own scripts; relax the CSP for /docs only.
+  app.use(
+    '/docs',
+    helmet.contentSecurityPolicy({ directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } }),
+    swaggerUi.serve,
+    swaggerUi.setup(openApiDocument, { customSiteTitle: 'UserState API docs' }),
+  );
+  app.use(
+    '/resources/user_profile_img',
+    express.static(config.upload.profileImageDir, { dotfiles: 'deny', index: false, fallthrough: true, maxAge: '1h' }),
+  );
+
+  const jsonParser = express.json({ limit: config.server.jsonBodyLimit, strict: true, type: 'application/json' });
+  app.use(buildRouter(routes, deps.authenticators, jsonParser));
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}
+
+export { AppError };

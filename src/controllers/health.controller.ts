@@ -1,0 +1,11 @@
+import type { Request, Response } from 'express';
+import type { HealthService } from '../services/health.service.js';
+
+export function createHealthController(health: HealthService) {
+  return {
+    async getHealth(_req: Request, res: Response) {
+      const report = await health.report();
+      res.status(report.status === 'OK' ? 200 : 503).json(report);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The one error type the app throws on purpose; rendered by the error middleware as the seed's envelope. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly errors?: FieldError[];
+  /** Extra response headers (e.g. Retry-After on 429). */
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown; status?: number } = {},
+  ) {
+    super(message ?? ERROR_CODES[code].message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? ERROR_CODES[code].status;
+    if (options.errors) this.errors = options.errors;
+    if (options.headers) this.headers = options.headers;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(errors: FieldError[], message = 'Validation failed') {
+    super('VALIDATION_FAILED', message, { errors });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found') {
+    super('NOT_FOUND', message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Unauthorized') {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'Forbidden') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message = 'Conflict') {
+    super('CONFLICT', message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(retryAfterSeconds: number, message = 'Too many requests, try again later') {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super('TOO_MANY_REQUESTS', message, { headers: { 'Retry-After': String(seconds) } });
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(message = 'Service unavailable', retryAfterSeconds?: number) {
+    super('SERVICE_UNAVAILABLE', message, retryAfterSeconds ? { headers: { 'Retry-After': String(retryAfterSeconds) } } : {});
+  }
+}
+
+export class BadGatewayError extends AppError {
+  constructor(message = 'Upstream service failed', cause?: unknown) {
+    super('BAD_GATEWAY', message, { cause });
+  }
+}

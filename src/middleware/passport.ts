@@ -1,0 +1,114 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import passport from 'passport';
+import { BasicStrategy } from 'passport-http';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { AppError, ForbiddenError, UnauthorizedError } from '../errors/app-error.js';
+import type { Authenticators } from '../routers/router-builder.js';
+import type { Principal } from '../routers/route.js';
+import type { ApiKeyService } from '../services/api-key.service.js';
+import { JWT_ALGORITHM, type AccessTokenPayload, type TokenService } from '../services/token.service.js';
+import { setPrincipal } from './request-context.js';
+
+export interface AuthDeps {
+  tokens: TokenService;
+  apiKeys: ApiKeyService;
+  callbackToken: string;
+  /** POST /auth: username-or-email + password → principal; throws the seed's errors. Provided by the auth service. */
+  localLogin?: RequestHandler;
+  /** The registration token POST /signup answered. Provided by the auth service. */
+  registrationToken?: RequestHandler;
+}
+
+const BEARER = /^Bearer [A-Za-z0-9._~+/-]+=*$/;
+
+/** Runs a Passport strategy without sessions and turns its outcome into a Principal or an AppError. */
+function authenticateWith(instance: passport.Authenticator, strategy: string, failure: () => AppError): RequestHandler {
+  return (req, res, next) => {
+    instance.authenticate(strategy, { session: false }, (error: unknown, principal: Principal | false, info: unknown) => {
+      if (error) return next(error);
+      if (!principal) return next(info instanceof AppError ? info : failure());
+      setPrincipal(res, principal);
+      next();
+    })(req, res, next);
+  };
+}
+
+function sameSecret(presented: string, expected: string): boolean {
+  // Hash both so lengths match and the comparison time says nothing about the expected value.
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Builds one authenticator per AuthKind from the seed's three Passport strategies plus Xendit's callback token. */
+export function createAuthenticators(deps: AuthDeps): Authenticators {
+  const instance = new passport.Passport();
+
+  instance.use(
+    'jwt',
+    new JwtStrategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        algorithms: [JWT_ALGORITHM],
+        passReqToCallback: true,
+        secretOrKeyProvider: (_req: Request, rawToken: string, done: (err: unknown, key?: string | Buffer) => void) => {
+          deps.tokens.keyForToken(rawToken).then(
+            // jsonwebtoken accepts a KeyObject; the typings only list string | Buffer.
+            (key) => done(null, key as unknown as Buffer),
+            (error: unknown) => done(error),
+          );
+        },
+      },
+      (req: Request, payload: AccessTokenPayload, done: (err: unknown, user?: Principal | false) => void) => {
+        const token = (req.headers.authorization ?? '').slice('Bearer '.length);
+        done(null, { kind: 'user', username: payload.user, agent: Boolean(payload.agent), jti: payload.jti, exp: payload.exp, token });
+      },
+    ),
+  );
+
+  instance.use(
+    'basic',
+    new BasicStrategy((holder: string, key: string, done: (err: unknown, user?: Principal | false) => void) => {
+      deps.apiKeys.verify(holder, key).then(
+        (ok) => done(null, ok ? { kind: 'service', holder } : false),
+        (error: unknown) => done(error),
+      );
+    }),
+  );
+
+  const jwtAuth = authenticateWith(instance, 'jwt', () => new UnauthorizedError('Invalid or missing token'));
+  const basicAuth = authenticateWith(instance, 'basic', () => new UnauthorizedError('Invalid API credentials'));
+
+  const notConfigured: RequestHandler = (_req, _res, next) => next(new AppError('INTERNAL', 'Authenticator not configured'));
+
+  return {
+    none: (_req, _res, next) => next(),
+    jwt: (req, res, next) => {
+      const header = req.headers.authorization;
+      // passport-jwt answers a key-provider failure with the provider's message; malformed headers stop here.
+      if (!header || !BEARER.test(header)) return next(new UnauthorizedError('Invalid or missing token'));
+      jwtAuth(req, res, (error?: unknown) => {
+        if (error instanceof AppError) return next(error);
+        if (error) return next(error);
+        next();
+      });
+    },
+    basic: (req, res, next) => {
+      if (!/^Basic [A-Za-z0-9+/]+=*$/.test(req.headers.authorization ?? '')) {
+        res.setHeader('WWW-Authenticate', 'Basic realm="userstate"');
+        return next(new UnauthorizedError('Invalid API credentials'));
+      }
+      basicAuth(req, res, next);
+    },
+    'callback-token': (req, res, next) => {
+      const presented = req.get('x-callback-token');
+      if (!presented) return next(new UnauthorizedError('Missing callback token'));
+      if (!sameSecret(presented, deps.callbackToken)) return next(new ForbiddenError('Invalid callback token'));
+      setPrincipal(res, { kind: 'gateway' });
+      next();
+    },
+    local: deps.localLogin ?? notConfigured,
+    'registration-token': deps.registrationToken ?? notConfigured,
+  };
+}

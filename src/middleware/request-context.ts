@@ -1,0 +1,39 @@
+import type { Response } from 'express';
+import { UnauthorizedError } from '../errors/app-error.js';
+import type { Principal, ValidatedInput } from '../routers/route.js';
+
+/** Validated request parts, as the validator left them in res.locals (never written over req.query). */
+export function inputOf<B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>>(res: Response): ValidatedInput<B, Q, P> {
+  const locals = res.locals as { body?: B; query?: Q; params?: P };
+  return { body: (locals.body ?? {}) as B, query: (locals.query ?? {}) as Q, params: (locals.params ?? {}) as P };
+}
+
+export function setPrincipal(res: Response, principal: Principal): void {
+  res.locals.principal = principal;
+}
+
+export function principalOf(res: Response): Principal | undefined {
+  return res.locals.principal as Principal | undefined;
+}
+
+export function userOf(res: Response): Extract<Principal, { kind: 'user' }> {
+  const principal = principalOf(res);
+  if (principal?.kind !== 'user') throw new UnauthorizedError();
+  return principal;
+}
+
+export function serviceOf(res: Response): Extract<Principal, { kind: 'service' }> {
+  const principal = principalOf(res);
+  if (principal?.kind !== 'service') throw new UnauthorizedError();
+  return principal;
+}
+
+export function registrationOf(res: Response): Extract<Principal, { kind: 'registration' }> {
+  const principal = principalOf(res);
+  if (principal?.kind !== 'registration') throw new UnauthorizedError();
+  return principal;
+}
+
+export function requestIdOf(res: Response): string {
+  return String(res.locals.requestId ?? '');
+}

@@ -1,0 +1,61 @@
+import type { RequestHandler } from 'express';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { ValidationError, type FieldError } from '../errors/app-error.js';
+import type { JsonSchema, RouteSchemas } from '../routers/route.js';
+
+// ajv-formats is CommonJS with a default export.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** Bodies are taken as sent (no coercion); query strings and path params are strings, so those coerce. */
+const bodyAjv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: true, coerceTypes: false }));
+const stringPartsAjv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: true, coerceTypes: true }));
+for (const ajv of [bodyAjv, stringPartsAjv]) {
+  ajv.addKeyword({ keyword: 'example' });
+  ajv.addKeyword({ keyword: 'x-sensitive' });
+}
+
+export function toFieldErrors(errors: ErrorObject[] | null | undefined, part: 'body' | 'query' | 'params'): FieldError[] {
+  return (errors ?? []).map((error) => {
+    const base = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    let field = base;
+    let message = error.message ?? 'is invalid';
+    if (error.keyword === 'required') field = [base, (error.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
+    if (error.keyword === 'additionalProperties') {
+      field = [base, (error.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
+      message = 'is not allowed';
+    }
+    if (error.keyword === 'enum') message = `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    return { field: field || part, message };
+  });
+}
+
+function compile(ajv: Ajv, schema: JsonSchema): ValidateFunction {
+  return ajv.compile(schema);
+}
+
+/** Compiles the route's schemas once and returns middleware that validates and parks the results in res.locals. */
+export function createValidator(schemas: RouteSchemas = {}): RequestHandler {
+  const body = schemas.body ? compile(bodyAjv, schemas.body) : undefined;
+  const query = schemas.query ? compile(stringPartsAjv, schemas.query) : undefined;
+  const params = schemas.params ? compile(stringPartsAjv, schemas.params) : undefined;
+
+  return (req, res, next) => {
+    const errors: FieldError[] = [];
+    const check = (validate: ValidateFunction | undefined, value: unknown, part: 'body' | 'query' | 'params') => {
+      const copy: unknown = value === undefined ? {} : structuredClone(value);
+      if (validate && !validate(copy)) errors.push(...toFieldErrors(validate.errors, part));
+      return copy;
+    };
+    // A body we don't expect must still be an object; arrays or scalars where an object belongs are refused.
+    const parsedBody: unknown = req.body ?? {};
+    res.locals.body = body ? check(body, parsedBody, 'body') : {};
+    res.locals.query = check(query ?? EMPTY_OBJECT_VALIDATOR, { ...(req.query as object) }, 'query');
+    res.locals.params = check(params, { ...req.params }, 'params');
+    if (errors.length > 0) return next(new ValidationError(errors));
+    next();
+  };
+}
+
+/** Routes without a query schema accept no query parameters, so typos and injection attempts are visible. */
+const EMPTY_OBJECT_VALIDATOR = compile(stringPartsAjv, { type: 'object', additionalProperties: false });

@@ -1,0 +1,57 @@
+import express, { type RequestHandler, type Router } from 'express';
+import { AppError } from '../errors/app-error.js';
+import { createValidator } from '../middleware/validator.js';
+import type { AuthKind, RouteDeclaration } from './route.js';
+
+export type Authenticators = Record<AuthKind, RequestHandler>;
+
+const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
+
+function hasBody(req: express.Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** 415 unless the body (if any) is of the declared media type. */
+function requireMediaType(route: RouteDeclaration): RequestHandler {
+  const expected = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
+  return (req, _res, next) => {
+    if (!hasBody(req)) return next();
+    if (route.bodyType === 'none' || !req.is(expected)) {
+      return next(new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${expected}`));
+    }
+    next();
+  };
+}
+
+/** Wires each declaration into Express: auth and body parsing → extra middleware → validation → controller. */
+export function buildRouter(routes: RouteDeclaration[], authenticators: Authenticators, jsonParser: RequestHandler): Router {
+  const router = express.Router();
+  for (const route of routes) {
+    const bodyHandling: RequestHandler[] = [];
+    if (METHODS_WITH_BODY.has(route.method)) {
+      bodyHandling.push(requireMediaType(route));
+      if (route.bodyType !== 'multipart') bodyHandling.push(jsonParser);
+    }
+    // Header-authenticated routes reject strangers before reading their bodies; the others need the body to authenticate.
+    const chain: RequestHandler[] =
+      route.auth === 'jwt' || route.auth === 'basic'
+        ? [authenticators[route.auth], ...bodyHandling]
+        : [...bodyHandling, authenticators[route.auth]];
+    chain.push(...(route.before ?? []));
+    chain.push(createValidator(route.schemas));
+    chain.push(async (req, res) => {
+      await route.handler(req, res);
+    });
+    router[route.method](route.path, ...chain);
+  }
+  return router;
+}
+
+/** Lists `METHOD path` for every route Express knows, so a test can prove each one has a declaration. */
+export function listExpressRoutes(router: Router): string[] {
+  const stack = (router as unknown as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> }).stack;
+  return stack
+    .filter((layer) => layer.route)
+    .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
+}

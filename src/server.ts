@@ -1,0 +1,197 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket as NetSocket } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { ScheduledTask } from 'node-cron';
+import { Server as SocketServer } from 'socket.io';
+import type { Config } from '../config/index.js';
+import { createApp } from './app.js';
+import { createFirebasePushSender } from './integrations/fcm.js';
+import { createGatewayLog } from './integrations/gateway-log.js';
+import { createMailer } from './integrations/mailer.js';
+import { createSmsSender } from './integrations/sms.js';
+import { createXenditGateway } from './integrations/xendit.js';
+import { createAuthenticators } from './middleware/passport.js';
+import { migrateUp } from './migrations/index.js';
+import { createDatabase, ensureDatabaseExists, withMigrationLock, type Database } from './models/index.js';
+import { createRedis } from './models/redis.js';
+import { buildRoutes } from './routers/index.js';
+import { createServices, type Clients, type Services } from './services/index.js';
+import { attachPaymentStatusSocket, type PaymentStatusPublisher } from './socket/payment-status.socket.js';
+import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
+import type { Logger } from './utilities/logger.js';
+
+export const VERSION = '1.0.0';
+
+/** A dependency that could not be reached at start, with a message a newcomer can act on. */
+export class StartupError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'StartupError';
+  }
+}
+
+function explainConnectionFailure(what: string, where: string, error: unknown): StartupError {
+  const code = (error as { code?: string; parent?: { code?: string }; original?: { code?: string } }).code
+    ?? (error as { parent?: { code?: string } }).parent?.code
+    ?? (error as { original?: { code?: string } }).original?.code;
+  const reason =
+    code === 'ECONNREFUSED' ? 'refused the connection: is it running?'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'could not be resolved: check the host name'
+    : code === 'ETIMEDOUT' ? 'did not answer in time'
+    : code === '28P01' || code === '28000' || /NOAUTH|WRONGPASS/.test(String((error as Error).message)) ? 'rejected the credentials: check the user and password'
+    : `failed: ${(error as Error).message}`;
+  return new StartupError(`${what} at ${where} ${reason} (see README, "Running it")`, error);
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: HttpServer;
+  io: SocketServer;
+  services: Services;
+  clients: Clients;
+  /** Graceful stop: no new connections, in-flight requests finish (bounded wait), then sockets, pools and Redis close. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  /** Replace third-party clients (tests inject a recording push sender). */
+  overrides?: Partial<Pick<Clients, 'push' | 'mailer' | 'sms' | 'xendit' | 'gatewayLog'>>;
+  accessLogWrite?: (line: string) => void;
+  /** Port to listen on; defaults to config.server.port (tests pass 0). */
+  port?: number;
+  host?: string;
+}
+
+/** Makes sure the database exists and is migrated, then connects. */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<Database> {
+  const where = `${config.postgres.host}:${config.postgres.port}`;
+  try {
+    if (await ensureDatabaseExists(config.postgres)) logger.info(`created database "${config.postgres.database}"`);
+  } catch (error) {
+    throw explainConnectionFailure('PostgreSQL', where, error);
+  }
+  const db = createDatabase(config.postgres);
+  try {
+    const applied = await withMigrationLock(config.postgres, () => migrateUp(db.sequelize, logger));
+    if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
+    await db.sequelize.authenticate();
+  } catch (error) {
+    await db.sequelize.close().catch(() => undefined);
+    if (error instanceof StartupError) throw error;
+    if ((error as { name?: string }).name?.startsWith('SequelizeConnection')) throw explainConnectionFailure('PostgreSQL', where, error);
+    throw error;
+  }
+  return db;
+}
+
+async function connectRedis(redis: Redis, config: Config): Promise<void> {
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw explainConnectionFailure('Redis', `${config.redis.host}:${config.redis.port}`, error);
+  }
+}
+
+/** Builds the whole graph (clients → services → app), listens, attaches Socket.io and the scheduler. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const db = await prepareDatabase(config, logger);
+  const redis = createRedis(config.redis, { name: 'userstate' });
+  const pubClient = createRedis(config.redis, { name: 'userstate-pub' });
+  const subClient = createRedis(config.redis, { name: 'userstate-sub' });
+  try {
+    for (const client of [redis, pubClient, subClient]) await connectRedis(client, config);
+  } catch (error) {
+    await db.sequelize.close();
+    for (const client of [redis, pubClient, subClient]) client.disconnect();
+    throw error;
+  }
+  for (const client of [redis, pubClient, subClient]) {
+    client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
+  }
+
+  // Socket.io is attached after the HTTP server exists; services publish through this late-bound holder.
+  const realtime: { target?: PaymentStatusPublisher } = {};
+  const clients: Clients = {
+    config,
+    logger,
+    db,
+    redis,
+    xendit: options.overrides?.xendit ?? createXenditGateway(config.xendit, logger),
+    mailer: options.overrides?.mailer ?? createMailer(config.email, { isProduction: config.isProduction }, logger),
+    sms: options.overrides?.sms ?? createSmsSender(config.sms, logger, { isProduction: config.isProduction }),
+    push: options.overrides?.push ?? createFirebasePushSender(config.firebase, logger),
+    gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
+    realtime: { publish: (username, update) => realtime.target?.publish(username, update) },
+  };
+  const services = createServices(clients);
+  const authenticators = createAuthenticators(services.authDeps);
+  const app = createApp({
+    config,
+    logger,
+    routes: buildRoutes(services),
+    authenticators,
+    version: VERSION,
+    accessLogWrite: options.accessLogWrite,
+  });
+
+  const httpServer = createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+  const io = new SocketServer(httpServer, {
+    cors: { origin: config.server.corsOrigins, credentials: true },
+    adapter: createAdapter(pubClient, subClient),
+  });
+  realtime.target = attachPaymentStatusSocket(io, { tokens: services.tokens, logger });
+
+  const openSockets = new Set<NetSocket>();
+  httpServer.on('connection', (socket) => {
+    openSockets.add(socket);
+    socket.on('close', () => openSockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? config.server.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+
+  const scheduledSync: ScheduledTask | null = scheduleXenditSync({
+    enabled: config.xendit.syncEnabled,
+    expression: config.xendit.syncCron,
+    redis,
+    logger,
+    job: services.runXenditSync,
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await scheduledSync?.stop();
+      // Stop accepting first; in-flight requests keep their connections until they are answered.
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await io.close();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.server.shutdownTimeoutMs).unref());
+      await Promise.race([drained, deadline]);
+      for (const socket of openSockets) socket.destroy();
+      await Promise.allSettled([
+        db.sequelize.close(),
+        clients.gatewayLog.close(),
+        clients.mailer.close(),
+        redis.quit(),
+        pubClient.quit(),
+        subClient.quit(),
+      ]);
+    })());
+
+  return { url: `http://127.0.0.1:${port}`, port, httpServer, io, services, clients, close };
+}

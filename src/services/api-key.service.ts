@@ -1,0 +1,61 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/index.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors/app-error.js';
+import type { Models } from '../models/index.js';
+import type { HashingCenter } from '../utilities/hashing-center.js';
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;
+
+/**
+ * API keys of internal services (Basic auth on /sys routes). Keys are stored as bcrypt hashes, as in the seed.
+ * A verified key is remembered in Redis for a short while (keyed by an HMAC of the key, never the key), so a busy
+ * caller does not pay a bcrypt compare per request; revoking deletes the memory at once on every instance.
+ */
+export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; models: Models; hashing: HashingCenter }) {
+  const { auth, redis, models, hashing } = deps;
+  const memoryKey = (holder: string) => `apikey:ok:${holder}`;
+  const fingerprint = (key: string) => createHmac('sha256', auth.secret).update(key).digest('hex');
+
+  return {
+    async verify(holder: string, key: string): Promise<boolean> {
+      if (!holder || !key || holder.length > 64 || key.length > 256) return false;
+      const print = fingerprint(key);
+      try {
+        if (auth.apiKeyCacheSeconds > 0 && (await redis.hget(memoryKey(holder), print)) === '1') return true;
+      } catch {
+        throw new ServiceUnavailableError('Session store is unavailable, please retry shortly', 5);
+      }
+      const row = await models.ApiKey.findByPk(holder, { raw: true });
+      if (!row || !(await hashing.verifyApiKey(key, row.key))) return false;
+      if (auth.apiKeyCacheSeconds > 0) {
+        await redis.multi().hset(memoryKey(holder), print, '1').expire(memoryKey(holder), auth.apiKeyCacheSeconds).exec();
+        // A revoke that ran while we compared must win: forget again if the holder is gone now.
+        if (!(await models.ApiKey.findByPk(holder, { attributes: ['holder'], raw: true }))) {
+          await redis.del(memoryKey(holder));
+          return false;
+        }
+      }
+      return true;
+    },
+
+    /** Creates a key for `holder` and returns it; only its hash is stored. */
+    async create(holder: string, description: string | null): Promise<string> {
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(holder)) throw new ConflictError('holder must be 1-64 letters, digits, dot, dash or underscore');
+      if (await models.ApiKey.findByPk(holder)) throw new ConflictError(`holder "${holder}" already has a key; revoke it first`);
+      const key = randomBytes(32).toString('base64url');
+      await models.ApiKey.create({ holder, key: await hashing.hashApiKey(key), description });
+      return key;
+    },
+
+    async list(): Promise<Array<{ holder: string; description: string | null; created_at: Date }>> {
+      return models.ApiKey.findAll({ attributes: ['holder', 'description', 'created_at'], order: [['holder', 'ASC']], raw: true });
+    },
+
+    async revoke(holder: string): Promise<void> {
+      const deleted = await models.ApiKey.destroy({ where: { holder } });
+      await redis.del(memoryKey(holder));
+      if (!deleted) throw new NotFoundError(`no API key for holder "${holder}"`);
+    },
+  };
+}

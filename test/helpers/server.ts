@@ -1,0 +1,71 @@
+import { after, before } from 'node:test';
+import supertest from 'supertest';
+import type { Config } from '../../config/index.js';
+import { createRecordingPushSender } from '../../src/integrations/fcm.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
+import { createLogger, type Logger } from '../../src/utilities/logger.js';
+import { startFakeSmsViro } from './fake-smsviro.js';
+import { startFakeXendit } from './fake-xendit.js';
+import { startSmtpCapture } from './smtp-capture.js';
+import { testConfig } from './test-config.js';
+
+export interface TestContext {
+  server: RunningServer;
+  config: Readonly<Config>;
+  api: ReturnType<typeof supertest>;
+  xendit: Awaited<ReturnType<typeof startFakeXendit>>;
+  sms: Awaited<ReturnType<typeof startFakeSmsViro>>;
+  smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
+  push: ReturnType<typeof createRecordingPushSender>;
+  /** Every line the app logger and the access log wrote (for leak checks). */
+  logs: string[];
+  logger: Logger;
+}
+
+/**
+ * Starts the real server (port 0) on the test database and Redis db, with Xendit, SMSViro and SMTP served by
+ * local stand-ins and a recording push sender. Registers before/after hooks; read the context inside tests.
+ */
+export function useTestServer(overrides: Record<string, string> = {}, options: Partial<StartOptions> = {}): TestContext {
+  const ctx = {} as TestContext;
+  before(async () => {
+    ctx.xendit = await startFakeXendit();
+    ctx.sms = await startFakeSmsViro();
+    ctx.smtp = await startSmtpCapture();
+    ctx.logs = [];
+    ctx.config = testConfig({
+      XENDIT_API_URL: ctx.xendit.url,
+      API_URL_SMSVIRO: ctx.sms.url,
+      SMSVIROTOKEN: 'test-sms-token',
+      EMAIL_HOST: '127.0.0.1',
+      EMAIL_PORT: String(ctx.smtp.port),
+      EMAIL_SECURE: 'false',
+      EMAIL_FROM: 'UserState <noreply@userstate.test>',
+      LOG_LEVEL: 'debug',
+      ...overrides,
+    });
+    ctx.logger = createLogger('debug', (line) => ctx.logs.push(line));
+    ctx.push = createRecordingPushSender();
+    ctx.server = await startServer({
+      config: ctx.config,
+      logger: ctx.logger,
+      port: 0,
+      host: '127.0.0.1',
+      overrides: { push: ctx.push, ...options.overrides },
+      accessLogWrite: (line) => ctx.logs.push(line),
+    });
+    ctx.api = supertest(ctx.server.url);
+  });
+  after(async () => {
+    await ctx.server?.close();
+    await Promise.allSettled([ctx.xendit?.close(), ctx.sms?.close(), ctx.smtp?.close()]);
+  });
+  return ctx;
+}
+
+let counter = 0;
+/** A username nobody else in this run uses. */
+export function uniqueName(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}_${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}${counter}`.toLowerCase().slice(0, 40);
+}
