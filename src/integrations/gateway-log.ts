@@ -92,9 +92,13 @@ export function createGatewayLog(config: Config['mongo'], logger: Logger): Gatew
 
   const reason = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
-  connection.on('error', (error: unknown) => logger.error('MongoDB gateway log connection error', { reason: reason(error) }));
+  // Before the first successful connect, openUri's rejection below reports the failure; these would only repeat it.
+  let everConnected = false;
+  connection.on('error', (error: unknown) => {
+    if (everConnected) logger.error('MongoDB gateway log connection error', { reason: reason(error) });
+  });
   connection.on('disconnected', () => {
-    if (!closed) logger.warn('MongoDB gateway log connection lost (the driver reconnects on its own)');
+    if (everConnected && !closed) logger.warn('MongoDB gateway log connection lost (the driver reconnects on its own)');
   });
 
   // bufferTimeoutMS is a documented connection option (mongoose docs for openUri) missing from ConnectOptions' type.
@@ -103,6 +107,7 @@ export function createGatewayLog(config: Config['mongo'], logger: Logger): Gatew
   const open = () => {
     connection.openUri(uri, connectOptions).then(
       () => {
+        everConnected = true;
         retryDelay = RETRY_FIRST_MS;
         logger.info('MongoDB gateway logs connected');
       },

@@ -13,6 +13,8 @@ import { createHashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
 import { createApiKeyService } from './api-key.service.js';
 import { createHealthService } from './health.service.js';
+import { createIdempotencyService } from './idempotency.service.js';
+import { createEncryptor } from '../utilities/encrypt.js';
 import { createTokenService } from './token.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
@@ -39,9 +41,11 @@ export function createServices(clients: Clients) {
   const hashing = createHashingCenter(config.auth);
   const tokens = createTokenService({ auth: config.auth, redis, models });
   const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing });
+  const idempotency = createIdempotencyService({ sequelize: db.sequelize, models });
+  const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
   // Replaced by the payment service's expireStatusUpdater (issue 5); the schedule itself is wired in server.ts.
   const runXenditSync: SyncJob = async () => ({ checked: 0, updated: 0, failed: 0 });
-  return { hashing, tokens, apiKeys, health, authDeps, runXenditSync, logger };
+  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger };
 }
