@@ -83,6 +83,7 @@ export const ENV_SPEC = {
   LOGIN_MAX_FAILURES_PER_IP: int('failed logins per IP before lockout', 50, 1),
   LOGIN_LOCKOUT_SECONDS: int('lockout length after too many failed logins', 900, 1),
   RESET_REQUESTS_PER_HOUR: int('password reset requests per email and per IP per hour', 5, 1),
+  CHECK_EMAIL_PER_IP_PER_HOUR: int('POST /check/email lookups per IP per hour (it tells whether an email is registered)', 60, 1),
 
   XENDIT_SECRET_KEY: str('Xendit secret API key', { default: 'xnd_development_placeholder' }),
   XENDIT_PUBLIC_KEY: str('Xendit public key', { default: '' }),
@@ -115,6 +116,7 @@ export const ENV_SPEC = {
   POINT_VALUE_IDR: int('rupiah credited per redeemed point', 100, 1),
   REFERRAL_BONUS_POINTS: int('points credited to a referrer when a referral completes', 50, 0),
   REFERRAL_LINK_BASE: str('base of referral links in QR codes (default PUBLIC_URL/signup)', { default: '' }),
+  VOUCHER_FILE: str('voucher definitions (JSON), validated at boot', { default: 'config/voucher-ext.json', minLength: 1 }),
 
   ENCRYPTION_KEYS: str('comma-separated keyId:base64(32 bytes) keys for data at rest', {
     default: '',
@@ -170,6 +172,7 @@ export interface Config {
     loginMaxFailuresPerIp: number;
     loginLockoutSeconds: number;
     resetRequestsPerHour: number;
+    checkEmailPerIpPerHour: number;
   };
   xendit: {
     secretKey: string;
@@ -283,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
       resetRequestsPerHour: e.RESET_REQUESTS_PER_HOUR,
+      checkEmailPerIpPerHour: e.CHECK_EMAIL_PER_IP_PER_HOUR,
     },
     xendit: {
       secretKey: e.XENDIT_SECRET_KEY,
@@ -315,7 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     referral: { linkBase: (e.REFERRAL_LINK_BASE || `${e.PUBLIC_URL.replace(/\/+$/, '')}/signup`).replace(/\/+$/, '') },
     encryption,
-    voucherFile: path.join(PROJECT_ROOT, 'config', 'voucher-ext.json'),
+    voucherFile: resolveFromRoot(e.VOUCHER_FILE),
   };
   return deepFreeze(config);
 }
@@ -336,6 +340,7 @@ function parseEncryptionKeys(
 ): Config['encryption'] {
   if (!list) {
     if (isProduction) problems.push('ENCRYPTION_KEYS: must be set in production (keyId:base64 of 32 random bytes)');
+    else if (currentId && currentId !== 'dev') problems.push(`ENCRYPTION_CURRENT_KEY: "${currentId}" is set but ENCRYPTION_KEYS is empty`);
     // Development and tests: a key derived from the auth secret, so a fresh checkout runs. Never used in production.
     return { keys: [{ id: 'dev', key: createHash('sha256').update(`encryption:${secret}`).digest() }], currentKeyId: 'dev' };
   }
@@ -345,6 +350,8 @@ function parseEncryptionKeys(
     if (key.length !== 32) problems.push(`ENCRYPTION_KEYS: key "${id}" must be 32 bytes of base64`);
     return { id, key };
   });
+  const duplicates = keys.map((k) => k.id).filter((id, index, ids) => ids.indexOf(id) !== index);
+  if (duplicates.length > 0) problems.push(`ENCRYPTION_KEYS: key id "${duplicates[0]}" is listed twice`);
   const current = currentId || keys[0]?.id || '';
   if (!keys.some((k) => k.id === current)) problems.push(`ENCRYPTION_CURRENT_KEY: "${current}" is not one of ENCRYPTION_KEYS`);
   return { keys, currentKeyId: current };
