@@ -27,7 +27,10 @@ import { startSmtpCapture, type SmtpCapture } from './helpers/smtp-capture.js';
 /** The app logger (with its redaction), writing into an array so tests can read what was logged. */
 function createCapturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger('debug', (line) => lines.push(line)), { lines });
+  return Object.assign(
+    createLogger('debug', (line) => lines.push(line)),
+    { lines },
+  );
 }
 
 /** A config built the way the entry file builds it, with test values on top of the environment. */
@@ -107,7 +110,13 @@ describe('Xendit gateway (xendit-node 7 against the fake Xendit)', () => {
   });
 
   it('when an invoice is paid, then getInvoice reports paid_at, payment_method and payment_channel', async () => {
-    const created = await gateway.createInvoice({ externalId: 'topup-2', amount: 20000, description: 'Top up', invoiceDurationSeconds: 600, currency: 'IDR' });
+    const created = await gateway.createInvoice({
+      externalId: 'topup-2',
+      amount: 20000,
+      description: 'Top up',
+      invoiceDurationSeconds: 600,
+      currency: 'IDR',
+    });
     fake.setInvoiceStatus(created.id, 'PAID', { payment_method: 'EWALLET', payment_channel: 'OVO', paid_at: '2024-01-13T03:00:00.000Z' });
 
     const invoice = await gateway.getInvoice(created.id);
@@ -120,21 +129,42 @@ describe('Xendit gateway (xendit-node 7 against the fake Xendit)', () => {
   });
 
   it('when invoices are listed by external id and status, then only the matching ones come back', async () => {
-    const paid = await gateway.createInvoice({ externalId: 'order-list', amount: 15000, description: 'x', invoiceDurationSeconds: 600, currency: 'IDR' });
-    await gateway.createInvoice({ externalId: 'order-list', amount: 15000, description: 'y', invoiceDurationSeconds: 600, currency: 'IDR' });
+    const paid = await gateway.createInvoice({
+      externalId: 'order-list',
+      amount: 15000,
+      description: 'x',
+      invoiceDurationSeconds: 600,
+      currency: 'IDR',
+    });
+    await gateway.createInvoice({
+      externalId: 'order-list',
+      amount: 15000,
+      description: 'y',
+      invoiceDurationSeconds: 600,
+      currency: 'IDR',
+    });
     fake.setInvoiceStatus(paid.id, 'PAID');
 
     const all = await gateway.listInvoices({ externalId: 'order-list' });
     const onlyPaid = await gateway.listInvoices({ externalId: 'order-list', statuses: ['PAID', 'SETTLED'], limit: 5 });
 
     assert.equal(all.length, 2);
-    assert.deepEqual(onlyPaid.map((i) => [i.id, i.status]), [[paid.id, 'PAID']]);
+    assert.deepEqual(
+      onlyPaid.map((i) => [i.id, i.status]),
+      [[paid.id, 'PAID']],
+    );
     assert.equal(onlyPaid[0]?.payment_channel, 'OVO');
     assert.equal(fake.requests.at(-1)?.path, '/v2/invoices?external_id=order-list&statuses=PAID&statuses=SETTLED&limit=5');
   });
 
   it('when a pending invoice is expired, then the SDK posts to /invoices/:id/expire! and the status is EXPIRED', async () => {
-    const created = await gateway.createInvoice({ externalId: 'topup-3', amount: 30000, description: 'x', invoiceDurationSeconds: 600, currency: 'IDR' });
+    const created = await gateway.createInvoice({
+      externalId: 'topup-3',
+      amount: 30000,
+      description: 'x',
+      invoiceDurationSeconds: 600,
+      currency: 'IDR',
+    });
 
     const expired = await gateway.expireInvoice(created.id);
 
@@ -146,7 +176,13 @@ describe('Xendit gateway (xendit-node 7 against the fake Xendit)', () => {
 
   it('when the base URL has a trailing slash, then requests still go to the right path', async () => {
     const slashed = createXenditGateway({ ...configWith({ XENDIT_API_URL: fake.url }).xendit, apiUrl: `${fake.url}//` }, logger);
-    const created = await slashed.createInvoice({ externalId: 'slash', amount: 10000, description: 'x', invoiceDurationSeconds: 600, currency: 'IDR' });
+    const created = await slashed.createInvoice({
+      externalId: 'slash',
+      amount: 10000,
+      description: 'x',
+      invoiceDurationSeconds: 600,
+      currency: 'IDR',
+    });
     assert.equal(fake.requests.at(-1)?.path, '/v2/invoices/');
     assert.equal((await slashed.getInvoice(created.id)).id, created.id);
   });
@@ -208,7 +244,15 @@ describe('Xendit gateway (xendit-node 7 against the fake Xendit)', () => {
   it('when a payout has no idempotency key, then it is refused before any request is sent', async () => {
     const count = fake.requests.length;
     const error = await rejectsWith(
-      gateway.createPayout({ idempotencyKey: '', referenceId: 'r', channelCode: 'ID_BCA', accountNumber: '1', accountHolderName: 'x', amount: 10000, description: 'x' }),
+      gateway.createPayout({
+        idempotencyKey: '',
+        referenceId: 'r',
+        channelCode: 'ID_BCA',
+        accountNumber: '1',
+        accountHolderName: 'x',
+        amount: 10000,
+        description: 'x',
+      }),
       XenditError,
     );
     assert.equal(error.kind, 'invalid-request');
@@ -219,8 +263,18 @@ describe('Xendit gateway (xendit-node 7 against the fake Xendit)', () => {
     const channels = await gateway.listPayoutChannels({ categories: ['EWALLET'] });
     assert.ok(channels.length > 0);
     assert.ok(channels.every((c) => c.channel_category === 'EWALLET'));
-    assert.deepEqual(channels.find((c) => c.channel_code === 'ID_OVO')?.amount_limits, { minimum: 10000, maximum: 100000000, minimum_increment: 1 });
+    assert.deepEqual(channels.find((c) => c.channel_code === 'ID_OVO')?.amount_limits, {
+      minimum: 10000,
+      maximum: 100000000,
+      minimum_increment: 1,
+    });
     assert.equal(fake.requests.at(-1)?.path, '/payouts_channels?currency=IDR&channel_category=EWALLET');
+  });
+
+  it('when the SDK refuses a call locally (RequiredError), then a XenditError of kind invalid-request is thrown', async () => {
+    const error = await rejectsWith(gateway.getInvoice(undefined as unknown as string), XenditError);
+    assert.equal(error.kind, 'invalid-request');
+    assert.match(error.message, /missing invoiceId/);
   });
 
   it('when an invoice does not exist, then a XenditError carries 404 and INVOICE_NOT_FOUND_ERROR', async () => {
@@ -235,8 +289,15 @@ describe('Xendit gateway (xendit-node 7 against the fake Xendit)', () => {
   });
 
   it('when Xendit answers 400 with a validation error, then its error code is kept', async () => {
-    fake.failNext(1, 400, { error_code: 'API_VALIDATION_ERROR', message: 'amount is invalid', errors: [{ path: 'amount', message: 'too small' }] });
-    const error = await rejectsWith(gateway.createInvoice({ externalId: 'v', amount: 1, description: 'x', invoiceDurationSeconds: 600, currency: 'IDR' }), XenditError);
+    fake.failNext(1, 400, {
+      error_code: 'API_VALIDATION_ERROR',
+      message: 'amount is invalid',
+      errors: [{ path: 'amount', message: 'too small' }],
+    });
+    const error = await rejectsWith(
+      gateway.createInvoice({ externalId: 'v', amount: 1, description: 'x', invoiceDurationSeconds: 600, currency: 'IDR' }),
+      XenditError,
+    );
     assert.equal(error.httpStatus, 400);
     assert.equal(error.xenditCode, 'API_VALIDATION_ERROR');
     assert.equal(error.xenditMessage, 'amount is invalid');
@@ -294,14 +355,24 @@ describe('SMS sender (against the fake SMSViro)', () => {
   before(async () => {
     fake = await startFakeSmsViro();
     logger = createCapturingLogger();
-    const config = configWith({ API_URL_SMSVIRO: fake.url, SMSVIROTOKEN: 'sms-test-token', SMSVIRO_SENDER: 'UserState', SMS_TIMEOUT_MS: '300' });
+    const config = configWith({
+      API_URL_SMSVIRO: fake.url,
+      SMSVIROTOKEN: 'sms-test-token',
+      SMSVIRO_SENDER: 'UserState',
+      SMS_TIMEOUT_MS: '300',
+    });
     sms = createSmsSender(config.sms, logger, { isProduction: false });
   });
   after(() => fake.close());
 
   it('when an SMS is sent to 0812…, then SMSViro gets 62812… with the App authorization', async () => {
     await sms.send('0812-3456-7890', 'Your code is 482913');
-    assert.deepEqual(fake.messages.at(-1), { to: '6281234567890', from: 'UserState', text: 'Your code is 482913', authorization: 'App sms-test-token' });
+    assert.deepEqual(fake.messages.at(-1), {
+      to: '6281234567890',
+      from: 'UserState',
+      text: 'Your code is 482913',
+      authorization: 'App sms-test-token',
+    });
   });
 
   it('when an SMS is sent to +62…, then the plus sign is dropped', async () => {
@@ -334,8 +405,14 @@ describe('SMS sender (against the fake SMSViro)', () => {
 
   it('when the number is not an Indonesian mobile number, then a 400 is thrown', () => {
     assert.equal(normalizePhoneNumber('628123456789'), '628123456789');
-    assert.throws(() => normalizePhoneNumber('12'), (e: unknown) => e instanceof AppError && e.status === 400);
-    assert.throws(() => normalizePhoneNumber('+1 555 0100'), (e: unknown) => e instanceof AppError && e.status === 400);
+    assert.throws(
+      () => normalizePhoneNumber('12'),
+      (e: unknown) => e instanceof AppError && e.status === 400,
+    );
+    assert.throws(
+      () => normalizePhoneNumber('+1 555 0100'),
+      (e: unknown) => e instanceof AppError && e.status === 400,
+    );
   });
 
   it('then neither the message text nor the full number reaches the log', () => {
@@ -501,7 +578,9 @@ describe('Push sender (FCM)', () => {
     const result = await push.sendToTokens(['good', 'stale'], { title: 'Paid', body: 'Your top up arrived', data: { invoiceId: 'inv-1' } });
 
     assert.deepEqual(result, { invalidTokens: ['stale'], successCount: 1, failureCount: 1 });
-    assert.deepEqual(push.calls, [{ tokens: ['good', 'stale'], message: { title: 'Paid', body: 'Your top up arrived', data: { invoiceId: 'inv-1' } } }]);
+    assert.deepEqual(push.calls, [
+      { tokens: ['good', 'stale'], message: { title: 'Paid', body: 'Your top up arrived', data: { invoiceId: 'inv-1' } } },
+    ]);
     push.setInvalidTokens([]);
     assert.deepEqual((await push.sendToTokens(['stale'], { title: 'a', body: 'b' })).invalidTokens, []);
   });
@@ -554,8 +633,22 @@ describe('Gateway log (MongoDB)', () => {
         for (let i = 0; i < 50 && log.status() !== 'up'; i++) await new Promise((r) => setTimeout(r, 100));
         assert.equal(log.status(), 'up');
 
-        log.logCheckout({ invoice_id: `inv-${reference}`, external_id: reference, username: 'jane', amount: 50000, status: 'PENDING', event: 'created' });
-        log.logPayout({ payout_id: `disb-${reference}`, reference_id: reference, username: 'jane', amount: 25000, account_number: '1234567890', event: 'created' });
+        log.logCheckout({
+          invoice_id: `inv-${reference}`,
+          external_id: reference,
+          username: 'jane',
+          amount: 50000,
+          status: 'PENDING',
+          event: 'created',
+        });
+        log.logPayout({
+          payout_id: `disb-${reference}`,
+          reference_id: reference,
+          username: 'jane',
+          amount: 25000,
+          account_number: '1234567890',
+          event: 'created',
+        });
         await log.flush();
 
         const checkout = await reader.collection('xendit_checkout_logs').findOne({ external_id: reference });

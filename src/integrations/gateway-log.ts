@@ -127,7 +127,8 @@ export function createGatewayLog(config: Config['mongo'], logger: Logger): Gatew
       logger.warn(`gateway log (${what}) dropped: the log is closed`);
       return;
     }
-    const promise = write()
+    const promise = Promise.resolve()
+      .then(write)
       .catch((error: unknown) => logger.warn(`gateway log (${what}) write failed`, { reason: reason(error) }))
       .finally(() => pending.delete(promise));
     pending.add(promise);

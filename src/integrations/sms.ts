@@ -140,7 +140,12 @@ function readFirstStatus(body: unknown): InfobipStatus | undefined {
   if (!status || typeof status !== 'object') return undefined;
   const s = status as Record<string, unknown>;
   const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { groupName: pick(s.groupName), name: pick(s.name), description: pick(s.description), messageId: pick((first as Record<string, unknown>).messageId) };
+  return {
+    groupName: pick(s.groupName),
+    name: pick(s.name),
+    description: pick(s.description),
+    messageId: pick((first as Record<string, unknown>).messageId),
+  };
 }
 
 /** Infobip error bodies: {requestError: {serviceException: {messageId, text}}}. */

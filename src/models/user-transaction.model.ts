@@ -18,6 +18,12 @@ export class UserTransaction extends Model<InferAttributes<UserTransaction>, Inf
   declare invoice_url: CreationOptional<string | null>;
   declare expiry_date: CreationOptional<Date | null>;
   declare paid_at: CreationOptional<Date | null>;
+  /** Payouts (migration 0500): destination account, its masked snapshot, Xendit's failure code. */
+  declare bank_account_id: CreationOptional<number | null>;
+  declare destination_mask: CreationOptional<string | null>;
+  declare failure_code: CreationOptional<string | null>;
+  /** A compensating row (PAYOUT_REFUND) points at the row it compensates. */
+  declare related_id: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -37,6 +43,10 @@ export class UserTransaction extends Model<InferAttributes<UserTransaction>, Inf
         invoice_url: { type: DataTypes.STRING(1024), allowNull: true },
         expiry_date: { type: DataTypes.DATE, allowNull: true },
         paid_at: { type: DataTypes.DATE, allowNull: true },
+        bank_account_id: { type: DataTypes.INTEGER, allowNull: true },
+        destination_mask: { type: DataTypes.STRING(64), allowNull: true },
+        failure_code: { type: DataTypes.STRING(64), allowNull: true },
+        related_id: { type: DataTypes.STRING(64), allowNull: true },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -69,6 +69,10 @@ function responsesOf(route: RouteDeclaration) {
 
 function requestBodyOf(route: RouteDeclaration) {
   if (!route.schemas?.body) return undefined;
+  if (route.bodyType === 'json-or-form') {
+    const schema = route.schemas.body;
+    return { required: true, content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } } };
+  }
   const mediaType = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
   return { required: true, content: { [mediaType]: { schema: route.schemas.body } } };
 }

@@ -32,8 +32,17 @@ export interface RouteDeclaration {
   summary: string;
   tags: string[];
   schemas?: RouteSchemas;
-  /** Request body media type; json is the default for POST/PUT/PATCH with a body schema. */
-  bodyType?: 'json' | 'multipart' | 'none';
+  /**
+   * Request body media type; json is the default for POST/PUT/PATCH with a body schema. 'json-or-form' also accepts
+   * application/x-www-form-urlencoded (for plain HTML forms, e.g. the mailed-link pages; values arrive as strings).
+   */
+  bodyType?: 'json' | 'multipart' | 'none' | 'json-or-form';
+  /**
+   * The one exception to "bodies have additionalProperties: false": why this body must accept fields it does not
+   * declare (e.g. a third party's webhook that adds fields over time, where a 400 only triggers retries). Required
+   * (a sentence) whenever the body schema is not `additionalProperties: false`; the foundation test checks it.
+   */
+  bodyAllowsUnknown?: string;
   /** Extra middleware run after auth and before validation (e.g. multer for uploads, rate limits). */
   before?: RequestHandler[];
   /** Main success status and a JSON schema of the answer, for the OpenAPI document. */

@@ -1,3 +1,4 @@
+import { generateDateCodedId } from '../../src/utilities/general.js';
 import type { TestContext } from './server.js';
 import { uniqueName } from './server.js';
 
@@ -32,6 +33,13 @@ export async function createUser(
       { transaction },
     );
     await models.UserBalance.create({ username, balance: options.balance ?? '0', points: options.points ?? 0 }, { transaction });
+    if (options.balance && options.balance !== '0') {
+      // An opening ledger row, so SUM(balance_delta) equals the balance from the start.
+      await models.UserTransaction.create(
+        { id: generateDateCodedId('ADJ'), username, type: 'ADJUSTMENT', amount: options.balance, balance_delta: options.balance, status: 'SUCCESS', description: 'test opening balance' },
+        { transaction },
+      );
+    }
   });
   const { token } = ctx.server.services.tokens.issue(username, pwd, options.agent ?? false);
   return { username, email, password, referralCode, token, auth: `Bearer ${token}` };

@@ -54,7 +54,12 @@ export async function startFakeSmsViro(): Promise<FakeSmsViro> {
         const failure = failures.shift();
         if (failure) return requestError(res, failure, 'GENERAL_ERROR', 'Fake SMSViro failure');
 
-        let body: { messages?: Array<{ from?: string; destinations?: Array<{ to?: string }>; text?: string }>; from?: string; to?: string; text?: string };
+        let body: {
+          messages?: Array<{ from?: string; destinations?: Array<{ to?: string }>; text?: string }>;
+          from?: string;
+          to?: string;
+          text?: string;
+        };
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
         } catch {
@@ -63,7 +68,9 @@ export async function startFakeSmsViro(): Promise<FakeSmsViro> {
         // advanced: {messages:[{from, destinations:[{to}], text}]}; single: {from, to, text}
         let outgoing: Array<{ from: string; to: string; text: string }>;
         if (req.method === 'POST' && req.url === '/restapi/sms/1/text/advanced') {
-          outgoing = (body.messages ?? []).flatMap((m) => (m.destinations ?? []).map((d) => ({ from: m.from ?? '', to: d.to ?? '', text: m.text ?? '' })));
+          outgoing = (body.messages ?? []).flatMap((m) =>
+            (m.destinations ?? []).map((d) => ({ from: m.from ?? '', to: d.to ?? '', text: m.text ?? '' })),
+          );
         } else if (req.method === 'POST' && req.url === '/restapi/sms/1/text/single') {
           outgoing = [{ from: body.from ?? '', to: body.to ?? '', text: body.text ?? '' }];
         } else {

@@ -56,6 +56,17 @@ export interface FakeXendit {
   /** Changes an invoice as Xendit would (e.g. PAID with paid_at, payment_method, payment_channel). */
   setInvoiceStatus(id: string, status: FakeInvoice['status'], extra?: Record<string, unknown>): FakeInvoice;
   setPayoutStatus(id: string, status: FakePayout['status'], extra?: Record<string, unknown>): FakePayout;
+  /**
+   * The body Xendit would POST to the invoice callback for this invoice as it is now: flat snake_case, without the
+   * available_* arrays, with `is_high` and the paid fields when paid (see reference/xendit-node-7.md §3).
+   */
+  invoiceCallback(id: string, overrides?: Record<string, unknown>): Record<string, unknown>;
+  /** The payout v2 webhook envelope {event, business_id, created, data} for this payout as it is now. */
+  payoutCallback(
+    id: string,
+    event: 'payout.succeeded' | 'payout.failed' | 'payout.reversed',
+    dataOverrides?: Record<string, unknown>,
+  ): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -122,7 +133,10 @@ export async function startFakeXendit(): Promise<FakeXendit> {
         res,
         200,
         CHANNELS.filter(
-          (c) => (!currency || c.currency === currency) && (!categories?.length || categories.includes(c.channel_category)) && (!code || c.channel_code === code),
+          (c) =>
+            (!currency || c.currency === currency) &&
+            (!categories?.length || categories.includes(c.channel_category)) &&
+            (!code || c.channel_code === code),
         ),
       );
     }
@@ -286,6 +300,40 @@ export async function startFakeXendit(): Promise<FakeXendit> {
       const payout = payouts.get(id);
       if (!payout) throw new Error(`fake Xendit has no payout ${id}`);
       return Object.assign(payout, extra, { status, updated: new Date().toISOString() });
+    },
+    invoiceCallback(id, overrides = {}) {
+      const invoice = invoices.get(id);
+      if (!invoice) throw new Error(`fake Xendit has no invoice ${id}`);
+      const body: Record<string, unknown> = { is_high: false };
+      for (const [key, value] of Object.entries(invoice)) {
+        if (
+          !key.startsWith('available_') &&
+          !key.startsWith('should_') &&
+          key !== 'merchant_profile_picture_url' &&
+          key !== 'invoice_url' &&
+          key !== 'expiry_date'
+        ) {
+          body[key] = value;
+        }
+      }
+      if (invoice.status === 'PAID' || invoice.status === 'SETTLED') body.initial_amount = invoice.amount;
+      return { ...body, ...overrides };
+    },
+    payoutCallback(id, event, dataOverrides = {}) {
+      const payout = payouts.get(id);
+      if (!payout) throw new Error(`fake Xendit has no payout ${id}`);
+      const status = event === 'payout.succeeded' ? 'SUCCEEDED' : event === 'payout.failed' ? 'FAILED' : 'REVERSED';
+      return {
+        event,
+        business_id: BUSINESS_ID,
+        created: new Date().toISOString(),
+        data: {
+          ...payout,
+          status,
+          ...(event === 'payout.failed' ? { failure_code: 'INVALID_DESTINATION' } : {}),
+          ...dataOverrides,
+        },
+      };
     },
     async close() {
       server.closeAllConnections();

@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { inputOf, userOf } from '../middleware/request-context.js';
+import type { BankAccountService } from '../services/bank-account.service.js';
+import type { IdempotencyService } from '../services/idempotency.service.js';
+import type { PayoutService } from '../services/payout.service.js';
+
+export function createPayoutController(deps: {
+  payouts: PayoutService;
+  bankAccounts: BankAccountService;
+  idempotency: IdempotencyService;
+}) {
+  const { payouts, bankAccounts, idempotency } = deps;
+  return {
+    async listBankAccounts(_req: Request, res: Response) {
+      res.json(await bankAccounts.list(userOf(res).username));
+    },
+
+    async createBankAccount(_req: Request, res: Response) {
+      const { body } = inputOf<{ bank_code: string; account_number: string; account_holder_name: string }>(res);
+      res.status(201).json(await bankAccounts.create(userOf(res).username, body));
+    },
+
+    async deleteBankAccount(_req: Request, res: Response) {
+      const { params } = inputOf<never, never, { id: number }>(res);
+      res.json(await bankAccounts.remove(userOf(res).username, params.id));
+    },
+
+    async createPayout(req: Request, res: Response) {
+      const { username } = userOf(res);
+      const { body } = inputOf<{ amount: number; bank_account_id: number; description?: string }>(res);
+      const result = await idempotency.run({ username, scope: 'payout', key: req.get('Idempotency-Key'), request: body }, async () => ({
+        status: 201,
+        body: await payouts.requestPayout({ ...body, username }),
+      }));
+      if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(result.status).json(result.body);
+    },
+
+    async listPayouts(_req: Request, res: Response) {
+      const { query } = inputOf<never, { limit?: number; offset?: number }>(res);
+      res.json(await payouts.listPayouts(userOf(res).username, query));
+    },
+
+    async payoutCallback(_req: Request, res: Response) {
+      const { body } = inputOf<Parameters<PayoutService['handlePayoutCallback']>[0]>(res);
+      res.json(await payouts.handlePayoutCallback(body));
+    },
+  };
+}

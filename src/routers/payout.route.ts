@@ -1,0 +1,82 @@
+import type { createPayoutController } from '../controllers/payout.controller.js';
+import { pageQuery } from '../schemas/payment.schema.js';
+import * as s from '../schemas/payout.schema.js';
+import type { RouteDeclaration } from './route.js';
+
+export function payoutRoutes(controller: ReturnType<typeof createPayoutController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'get',
+      path: '/bank-account/list',
+      auth: 'jwt',
+      summary: "The caller's payout bank accounts (account numbers masked)",
+      tags: ['Payouts'],
+      response: { status: 200, schema: s.bankAccountListResponse },
+      handler: controller.listBankAccounts,
+    },
+    {
+      method: 'post',
+      path: '/bank-account',
+      auth: 'jwt',
+      summary: 'Add a payout bank account (bank_code must be an active DISBURSEMENT channel); the number is stored encrypted',
+      tags: ['Payouts'],
+      schemas: { body: s.bankAccountBody },
+      errors: [409],
+      response: { status: 201, schema: s.bankAccountResponse },
+      handler: controller.createBankAccount,
+    },
+    {
+      method: 'delete',
+      path: '/bank-account/:id',
+      auth: 'jwt',
+      summary: "Remove one of the caller's bank accounts (409 while a payout to it is in progress)",
+      tags: ['Payouts'],
+      schemas: { params: s.idParams },
+      bodyType: 'none',
+      errors: [404, 409],
+      response: { status: 200, schema: s.deletedResponse },
+      handler: controller.deleteBankAccount,
+    },
+    {
+      method: 'post',
+      path: '/payout',
+      auth: 'jwt',
+      summary: 'Pay out from the wallet to an own bank account: atomic debit, then a Xendit payout; refunded if Xendit refuses',
+      tags: ['Payouts'],
+      schemas: { body: s.payoutBody },
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          description:
+            'Optional. A retry with the same key answers the first result instead of paying out twice; same key, different body → 422.',
+        },
+      ],
+      errors: [404, 409, 422, 502],
+      response: { status: 201, schema: s.payoutResponse },
+      handler: controller.createPayout,
+    },
+    {
+      method: 'get',
+      path: '/payout/list',
+      auth: 'jwt',
+      summary: "The caller's payouts, newest first",
+      tags: ['Payouts'],
+      schemas: { query: pageQuery },
+      response: { status: 200, schema: s.payoutListResponse },
+      handler: controller.listPayouts,
+    },
+    {
+      method: 'post',
+      path: '/payout-callback',
+      auth: 'callback-token',
+      summary: "Xendit's payout v2 webhook (x-callback-token): succeeded, or failed/reversed → refunded exactly once",
+      tags: ['Payouts', 'Webhooks'],
+      schemas: { body: s.payoutCallbackBody },
+      bodyAllowsUnknown:
+        "Xendit's payout webhook envelope and its data object gain fields over time; a 400 would make Xendit retry for 24 h and never deliver the outcome.",
+      errors: [403],
+      response: { status: 200, schema: s.payoutCallbackResponse },
+      handler: controller.payoutCallback,
+    },
+  ];
+}

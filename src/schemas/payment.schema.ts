@@ -1,0 +1,235 @@
+/**
+ * AJV schemas of the payment routes (checkout, callback, wallet, invoices, reference lists). The same objects feed
+ * the OpenAPI document. Amounts are JSON numbers; the services turn them into exact decimals (at most 2 decimals).
+ */
+import type { JsonSchema } from '../routers/route.js';
+
+const amount: JsonSchema = { type: 'number', exclusiveMinimum: 0, description: 'IDR, at most 2 decimals', example: 100000 };
+const description: JsonSchema = { type: 'string', minLength: 1, maxLength: 255 };
+const channelName: JsonSchema = { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,31}$' };
+/** Xendit's invoice id, or our transaction id (the invoice's external_id). */
+const invoiceId: JsonSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9_-]+$',
+  example: '65a1f0c2e4b0a1b2c3d4e5f6',
+};
+
+const paymentMethod: JsonSchema = {
+  ...channelName,
+  description: 'A channel (OVO, BCA, QRIS…) or a category (EWALLET, VIRTUAL_ACCOUNT, QR_CODE, RETAIL_OUTLET, CREDIT_CARD)',
+};
+const ewalletType: JsonSchema = { ...channelName, description: 'With payment_method EWALLET: the one e-wallet to offer (OVO, DANA…)' };
+
+export const checkoutBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount'],
+  properties: {
+    amount,
+    description,
+    payment_method: paymentMethod,
+    ewallet_type: ewalletType,
+  },
+};
+
+export const systemCheckoutBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'amount'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 64 },
+    amount,
+    description,
+    payment_method: paymentMethod,
+    ewallet_type: ewalletType,
+  },
+};
+
+export const checkoutResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    invoice_id: { type: 'string' },
+    external_id: { type: 'string' },
+    invoice_url: { type: 'string' },
+    amount: { type: 'number' },
+    currency: { type: 'string' },
+    status: { type: 'string', enum: ['PENDING'] },
+    description: { type: 'string' },
+    expiry_date: { type: 'string', format: 'date-time' },
+  },
+};
+
+const str: JsonSchema = { type: 'string' };
+const strOrNull: JsonSchema = { type: ['string', 'null'] };
+const num: JsonSchema = { type: 'number' };
+
+/**
+ * Xendit's invoice callback (flat snake_case, see reference/xendit-node-7.md §3). Xendit adds fields over time and a
+ * 400 would only make it retry for 24 h, so unknown fields are accepted (the route declares why); the fields we use
+ * are typed, and the documented extras are listed.
+ */
+export const invoiceCallbackBody: JsonSchema = {
+  type: 'object',
+  required: ['id', 'status'],
+  additionalProperties: true,
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 128 },
+    external_id: { type: 'string', minLength: 1, maxLength: 255 },
+    user_id: str,
+    status: { type: 'string', minLength: 1, maxLength: 32 },
+    merchant_name: str,
+    amount: num,
+    paid_amount: num,
+    initial_amount: num,
+    adjusted_received_amount: num,
+    fees_paid_amount: num,
+    currency: { type: 'string', minLength: 3, maxLength: 3 },
+    payer_email: str,
+    description: {},
+    paid_at: str,
+    created: str,
+    updated: str,
+    is_high: { type: 'boolean' },
+    payment_method: str,
+    payment_channel: str,
+    payment_destination: str,
+    payment_id: str,
+    payment_details: {},
+    bank_code: str,
+    ewallet_type: str,
+    credit_card_charge_id: str,
+    success_redirect_url: str,
+    failure_redirect_url: str,
+    should_authenticate_credit_card: { type: 'boolean' },
+    on_demand_link: str,
+    recurring_payment_id: str,
+    items: {},
+    fees: {},
+  },
+};
+
+export const callbackResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'boolean' },
+    message: { type: 'string', enum: ['processed', 'ignored', 'rejected'] },
+    outcome: { type: 'string' },
+  },
+};
+
+export const balanceResponse: JsonSchema = {
+  type: 'object',
+  properties: { balance: { type: 'number', example: 50000 }, points: { type: 'integer', example: 150 } },
+};
+
+export const decreaseBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount', 'description'],
+  properties: { amount, description },
+};
+
+export const decreaseResponse: JsonSchema = {
+  type: 'object',
+  properties: { transaction_id: { type: 'string' }, amount: num, description: str, balance: num },
+};
+
+export const invoiceIdQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['invoice_id'],
+  properties: { invoice_id: invoiceId },
+};
+
+export const pageQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 50, default: 20 },
+    offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
+  },
+};
+
+export const cancelInvoiceBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['invoice_id'],
+  properties: { invoice_id: invoiceId },
+};
+
+export const publicInvoiceResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    invoice_id: str,
+    status: { type: 'string', enum: ['PENDING', 'PAID', 'SETTLED', 'EXPIRED'] },
+    amount: num,
+    currency: str,
+    description: strOrNull,
+    invoice_url: strOrNull,
+    expiry_date: strOrNull,
+  },
+};
+
+const ownInvoice: JsonSchema = {
+  type: 'object',
+  properties: {
+    invoice_id: strOrNull,
+    external_id: str,
+    type: { type: 'string', enum: ['TOPUP', 'CHECKOUT'] },
+    status: str,
+    amount: num,
+    currency: str,
+    description: strOrNull,
+    invoice_url: strOrNull,
+    expiry_date: strOrNull,
+    paid_at: strOrNull,
+    payment_method: strOrNull,
+    payment_channel: strOrNull,
+    created_at: strOrNull,
+  },
+};
+
+export const ownInvoiceResponse: JsonSchema = {
+  ...ownInvoice,
+  properties: { ...(ownInvoice.properties as object), xendit_status: str },
+};
+
+export const invoiceListResponse: JsonSchema = {
+  type: 'object',
+  properties: { invoices: { type: 'array', items: ownInvoice }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+};
+
+export const cancelInvoiceResponse: JsonSchema = {
+  type: 'object',
+  properties: { invoice_id: str, status: { type: 'string', enum: ['EXPIRED'] } },
+};
+
+export const bankListBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: { type: { type: 'string', enum: ['DISBURSEMENT', 'PAYMENT'] } },
+};
+
+export const bankListResponse: JsonSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { bank_code: str, channel_code: str, name: str, category: str, type: str } },
+};
+
+export const paymentTypeListResponse: JsonSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { code: str, name: str, category: str } },
+};
+
+export const syncResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    invoices: { type: 'object', properties: { checked: { type: 'integer' }, updated: { type: 'integer' }, failed: { type: 'integer' } } },
+    payouts: { type: 'object', properties: { checked: { type: 'integer' }, updated: { type: 'integer' }, failed: { type: 'integer' } } },
+    checked: { type: 'integer' },
+    updated: { type: 'integer' },
+    failed: { type: 'integer' },
+  },
+};

@@ -1,0 +1,652 @@
+/**
+ * Payments in: Xendit invoices for wallet top-ups (TOPUP) and for internal services' orders (CHECKOUT), their
+ * callbacks, the invoice endpoints, the reference lists and the sync job (the seed's expireStatusUpdater).
+ *
+ * The one rule everything here follows: an invoice's status moves forward only (PENDING → PAID → SETTLED, or
+ * PENDING → EXPIRED), and every path that learns a status (callback, sync job, cancel, detail) applies it through
+ * `applyInvoiceUpdate`, whose conditional UPDATE (`WHERE status = 'PENDING'`) lets exactly one caller flip a row.
+ * Only that caller moves money and notifies; duplicates, late or out-of-order deliveries change nothing.
+ */
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Config } from '../../config/index.js';
+import { AppError, BadGatewayError, ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import type { PushSender } from '../integrations/fcm.js';
+import type { GatewayLog } from '../integrations/gateway-log.js';
+import { XenditError, type XenditGateway, type XenditInvoice } from '../integrations/xendit.js';
+import type { Models } from '../models/index.js';
+import type { SyncSummary } from '../scheduler/xendit.scheduler.js';
+import type { PaymentStatusPublisher } from '../socket/payment-status.socket.js';
+import { compareDecimal, formatRupiah, generateDateCodedId, isValidAmount, toDecimalString } from '../utilities/general.js';
+import type { Logger } from '../utilities/logger.js';
+import { parseAmount, type WalletService } from './wallet.service.js';
+
+export const INVOICE_NOT_FOUND = 'Invoice Not Found';
+export const INVOICE_ALREADY_PAID = 'Invoice Already Paid';
+
+/** Invoice rows: a wallet top-up, or an internal service's order (never credited to the wallet). */
+export type InvoiceType = 'TOPUP' | 'CHECKOUT';
+const INVOICE_TYPES: readonly InvoiceType[] = ['TOPUP', 'CHECKOUT'];
+const PAID_STATUSES = new Set(['PAID', 'SETTLED']);
+
+/** The seed's payment_method values that name a category of channels rather than one channel. */
+const PAYMENT_CATEGORIES: Record<string, string> = {
+  EWALLET: 'EWALLET',
+  VIRTUAL_ACCOUNT: 'VIRTUAL_ACCOUNT',
+  BANK_TRANSFER: 'VIRTUAL_ACCOUNT',
+  QR_CODE: 'QR_CODE',
+  QRIS: 'QR_CODE',
+  RETAIL_OUTLET: 'RETAIL_OUTLET',
+  CREDIT_CARD: 'CREDIT_CARD',
+};
+
+/** What a callback, the sync job or a fresh read from Xendit says about one invoice. */
+export interface InvoiceUpdate {
+  /** Xendit's invoice id (our reference_id). */
+  invoiceId: string;
+  /** Our transaction id, when the sender tells it (callbacks do). */
+  externalId?: string | undefined;
+  status: string;
+  amount?: number | undefined;
+  paidAmount?: number | undefined;
+  currency?: string | undefined;
+  paidAt?: string | null | undefined;
+  paymentMethod?: string | null | undefined;
+  paymentChannel?: string | null | undefined;
+}
+
+export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected';
+export type UpdateSource = 'callback' | 'sync' | 'cancel' | 'detail';
+
+interface TransactionRow {
+  id: string;
+  username: string;
+  type: string;
+  amount: string;
+  status: string;
+  currency: string;
+  reference_id: string | null;
+  description: string | null;
+  invoice_url: string | null;
+  expiry_date: Date | null;
+  paid_at: Date | null;
+  payment_method: string | null;
+  created_at: Date;
+}
+
+export interface PaymentServiceDeps {
+  sequelize: Sequelize;
+  models: Models;
+  config: Config['xendit'];
+  xendit: XenditGateway;
+  wallet: WalletService;
+  logger: Logger;
+  realtime: PaymentStatusPublisher;
+  push: PushSender;
+  gatewayLog: GatewayLog;
+  /**
+   * Late-bound hooks run after a top-up is paid and committed (never inside the money transaction).
+   * `completeReferral` comes from the referral service (issue 4); it may be absent.
+   */
+  hooks: { completeReferral?: (username: string) => Promise<unknown> };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;
+
+const toIso = (value: Date | string | null | undefined): string | null => {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};
+
+/** Exact comparison of a stored NUMERIC with a number Xendit sent; anything unparsable counts as different. */
+function sameAmount(stored: string, sent: number): boolean {
+  if (!Number.isFinite(sent) || !isValidAmount(sent)) return false;
+  return compareDecimal(stored, toDecimalString(sent)) === 0;
+}
+
+export function createPaymentService(deps: PaymentServiceDeps) {
+  const { sequelize, models, xendit, wallet, logger, config } = deps;
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Lookups
+  // ---------------------------------------------------------------------------------------------------------
+
+  async function findInvoiceRow(invoiceId: string, options: { transaction?: Transaction } = {}): Promise<TransactionRow | undefined> {
+    // Accepts Xendit's invoice id (reference_id) or our transaction id (the invoice's external_id).
+    const rows = await sequelize.query<TransactionRow>(
+      `SELECT * FROM user_transaction WHERE (reference_id = :invoiceId OR id = :invoiceId) AND type IN (:types)
+        ORDER BY (reference_id = :invoiceId) DESC LIMIT 1`,
+      {
+        replacements: { invoiceId, types: INVOICE_TYPES },
+        type: QueryTypes.SELECT,
+        ...(options.transaction ? { transaction: options.transaction } : {}),
+      },
+    );
+    return rows[0];
+  }
+
+  async function findOwnInvoice(username: string, invoiceId: string): Promise<TransactionRow> {
+    const row = await findInvoiceRow(invoiceId);
+    // Another user's invoice is answered exactly like a missing one.
+    if (!row || row.username !== username) throw new NotFoundError(INVOICE_NOT_FOUND);
+    return row;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // After a status flip: socket, push, logs, referral (never inside the money transaction, never delaying the 2xx)
+  // ---------------------------------------------------------------------------------------------------------
+
+  function sendPush(username: string, title: string, body: string, data: Record<string, string>): void {
+    if (!deps.push.enabled) return;
+    void (async () => {
+      const devices = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
+      if (devices.length === 0) return;
+      const result = await deps.push.sendToTokens(
+        devices.map((d) => d.token),
+        { title, body, data },
+      );
+      if (result.invalidTokens.length) await models.Fcm.destroy({ where: { username, token: result.invalidTokens } });
+    })().catch((error: unknown) => logger.warn('payment push failed', { reason: error instanceof Error ? error.message : String(error) }));
+  }
+
+  async function afterFlip(
+    row: TransactionRow,
+    change: 'paid' | 'settled' | 'expired',
+    source: UpdateSource,
+    update?: InvoiceUpdate,
+  ): Promise<void> {
+    const amount = Number(row.amount);
+    const paidAt = toIso(row.paid_at);
+    const invoiceId = row.reference_id ?? row.id;
+    if (row.type === 'TOPUP' && change === 'paid' && deps.hooks.completeReferral) {
+      // Awaited (it is a quick database step) but never fatal: the money is already committed.
+      try {
+        await deps.hooks.completeReferral(row.username);
+      } catch (error) {
+        logger.error('completing the referral after a paid top-up failed', { username: row.username, transactionId: row.id, error });
+      }
+    }
+    try {
+      deps.realtime.publish(row.username, { invoice_id: invoiceId, status: row.status, amount, paid_at: paidAt });
+    } catch (error) {
+      logger.warn('payment status publish failed', error);
+    }
+    if (change === 'paid') {
+      const what = row.type === 'TOPUP' ? 'Top-up' : 'Payment';
+      sendPush(row.username, `${what} received`, `${what} of ${formatRupiah(row.amount)} was paid.`, {
+        type: 'payment',
+        invoice_id: invoiceId,
+        status: row.status,
+      });
+    } else if (change === 'expired') {
+      sendPush(row.username, 'Invoice expired', `Your invoice of ${formatRupiah(row.amount)} expired unpaid.`, {
+        type: 'payment',
+        invoice_id: invoiceId,
+        status: row.status,
+      });
+    }
+    deps.gatewayLog.logCheckout({
+      event: source,
+      invoice_id: invoiceId,
+      external_id: row.id,
+      username: row.username,
+      amount,
+      status: row.status,
+      payment_method: update?.paymentMethod ?? null,
+      payment_channel: update?.paymentChannel ?? row.payment_method,
+      description: row.description,
+    });
+    logger.info(`invoice ${row.status.toLowerCase()}`, { transactionId: row.id, invoiceId, type: row.type, source });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The one idempotent, forward-only state machine
+  // ---------------------------------------------------------------------------------------------------------
+
+  /**
+   * Applies what Xendit says about an invoice. Exactly one concurrent caller can flip a row; only that caller credits
+   * (top-ups) and notifies. A paid status whose amount or currency disagrees with what we stored is refused
+   * (`rejected`, logged as an error, nothing credited).
+   */
+  async function applyInvoiceUpdate(update: InvoiceUpdate, source: UpdateSource): Promise<{ outcome: ApplyOutcome; row?: TransactionRow }> {
+    let row = await findInvoiceRow(update.invoiceId);
+    if (!row && update.externalId) {
+      // The news may beat our own bookkeeping: Xendit created the invoice, but checkout has not stored its id yet.
+      const adopted = await sequelize.query<TransactionRow>(
+        `UPDATE user_transaction SET reference_id = :invoiceId, updated_at = now()
+          WHERE id = :externalId AND reference_id IS NULL AND type IN (:types) RETURNING *`,
+        { replacements: { invoiceId: update.invoiceId, externalId: update.externalId, types: INVOICE_TYPES }, type: QueryTypes.SELECT },
+      );
+      row = adopted[0];
+    }
+    if (!row || row.reference_id !== update.invoiceId) {
+      logger.warn('invoice update for an unknown invoice ignored', {
+        invoiceId: update.invoiceId,
+        externalId: update.externalId,
+        status: update.status,
+        source,
+      });
+      return { outcome: 'unknown' };
+    }
+    if (update.externalId !== undefined && update.externalId !== row.id) {
+      logger.error('invoice update ignored: external_id does not match our transaction', {
+        invoiceId: update.invoiceId,
+        externalId: update.externalId,
+        transactionId: row.id,
+        source,
+      });
+      return { outcome: 'rejected', row };
+    }
+    const status = update.status.toUpperCase();
+
+    if (PAID_STATUSES.has(status)) {
+      const problems: string[] = [];
+      if (update.currency !== undefined && update.currency !== row.currency) problems.push(`currency ${update.currency} ≠ ${row.currency}`);
+      if (update.amount !== undefined && !sameAmount(row.amount, update.amount)) problems.push(`amount ${update.amount} ≠ ${row.amount}`);
+      if (update.paidAmount !== undefined && !sameAmount(row.amount, update.paidAmount)) {
+        problems.push(`paid_amount ${update.paidAmount} ≠ ${row.amount}`);
+      }
+      if (problems.length) {
+        logger.error('paid invoice refused: it does not match what we stored (nothing credited; check it by hand)', {
+          transactionId: row.id,
+          invoiceId: update.invoiceId,
+          problems,
+          source,
+        });
+        deps.gatewayLog.logCheckout({
+          event: `${source}:rejected`,
+          invoice_id: update.invoiceId,
+          external_id: row.id,
+          username: row.username,
+          status,
+        });
+        return { outcome: 'rejected', row };
+      }
+      const paidAt = toIso(update.paidAt ?? null);
+      const channel = (update.paymentChannel ?? update.paymentMethod ?? null)?.slice(0, 64) ?? null;
+      const flipped = await sequelize.transaction(async (t) => {
+        const rows = await sequelize.query<TransactionRow>(
+          `UPDATE user_transaction
+              SET status = :status,
+                  paid_at = COALESCE(CAST(:paidAt AS timestamptz), now()),
+                  balance_delta = CASE WHEN type = 'TOPUP' THEN amount ELSE 0 END,
+                  payment_method = COALESCE(:channel, payment_method),
+                  updated_at = now()
+            WHERE id = :id AND status = 'PENDING'
+            RETURNING *`,
+          { replacements: { status, paidAt, channel, id: row.id }, type: QueryTypes.SELECT, transaction: t },
+        );
+        const paid = rows[0];
+        if (paid?.type === 'TOPUP') await wallet.creditBalanceOnly(t, paid.username, paid.amount);
+        return paid;
+      });
+      if (flipped) {
+        await afterFlip(flipped, 'paid', source, update);
+        return { outcome: 'paid', row: flipped };
+      }
+      if (status === 'SETTLED') {
+        // Funds settled after PAID: a status note, no money.
+        const settled = await sequelize.query<TransactionRow>(
+          `UPDATE user_transaction SET status = 'SETTLED', updated_at = now() WHERE id = :id AND status = 'PAID' RETURNING *`,
+          { replacements: { id: row.id }, type: QueryTypes.SELECT },
+        );
+        if (settled[0]) {
+          await afterFlip(settled[0], 'settled', source, update);
+          return { outcome: 'settled', row: settled[0] };
+        }
+      }
+      return { outcome: 'unchanged', row };
+    }
+
+    if (status === 'EXPIRED') {
+      const expired = await sequelize.query<TransactionRow>(
+        `UPDATE user_transaction SET status = 'EXPIRED', updated_at = now() WHERE id = :id AND status = 'PENDING' RETURNING *`,
+        { replacements: { id: row.id }, type: QueryTypes.SELECT },
+      );
+      if (expired[0]) {
+        await afterFlip(expired[0], 'expired', source, update);
+        return { outcome: 'expired', row: expired[0] };
+      }
+      return { outcome: 'unchanged', row };
+    }
+    // PENDING, or a status we do not know: nothing to do.
+    return { outcome: 'unchanged', row };
+  }
+
+  const fromXendit = (invoice: XenditInvoice): InvoiceUpdate => ({
+    invoiceId: invoice.id,
+    externalId: invoice.external_id,
+    status: invoice.status,
+    amount: invoice.amount,
+    currency: invoice.currency,
+    paidAt: invoice.paid_at,
+    paymentMethod: invoice.payment_method,
+    paymentChannel: invoice.payment_channel,
+  });
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Checkout
+  // ---------------------------------------------------------------------------------------------------------
+
+  /** payment_method / ewallet_type → the invoice's payment_methods (channel names), or undefined for "all". */
+  async function resolvePaymentMethods(paymentMethod?: string, ewalletType?: string): Promise<string[] | undefined> {
+    const active = await models.PaymentType.findAll({
+      where: { is_active: true },
+      attributes: ['code', 'category'],
+      order: [['sort_order', 'ASC']],
+    });
+    if (ewalletType !== undefined) {
+      if (paymentMethod !== undefined && paymentMethod !== 'EWALLET') {
+        throw new ValidationError([{ field: 'ewallet_type', message: 'is only allowed with payment_method EWALLET' }]);
+      }
+      if (!active.some((p) => p.code === ewalletType && p.category === 'EWALLET')) {
+        throw new ValidationError([{ field: 'ewallet_type', message: 'is not an available e-wallet' }]);
+      }
+      return [ewalletType];
+    }
+    if (paymentMethod === undefined) return undefined;
+    if (active.some((p) => p.code === paymentMethod)) return [paymentMethod];
+    const category = PAYMENT_CATEGORIES[paymentMethod];
+    const codes = category ? active.filter((p) => p.category === category).map((p) => p.code) : [];
+    if (codes.length === 0) throw new ValidationError([{ field: 'payment_method', message: 'is not an available payment method' }]);
+    return codes;
+  }
+
+  /** Best effort after a failed create whose outcome is unknown (timeout, 5xx): expire any invoice that was made anyway. */
+  function expireOrphans(externalId: string): void {
+    void (async () => {
+      const found = await xendit.listInvoices({ externalId, statuses: ['PENDING'] });
+      for (const invoice of found) await xendit.expireInvoice(invoice.id);
+      if (found.length) logger.warn('expired invoices created for a checkout that had failed', { externalId, count: found.length });
+    })().catch((error: unknown) =>
+      logger.warn('could not check for orphan invoices after a failed checkout', {
+        externalId,
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+
+  async function checkout(input: {
+    username: string;
+    type: InvoiceType;
+    amount: unknown;
+    description?: string | undefined;
+    payment_method?: string | undefined;
+    ewallet_type?: string | undefined;
+  }) {
+    const amount = parseAmount(input.amount, { min: config.minAmount, max: config.maxAmount });
+    const user = await models.UserLogin.findByPk(input.username, { attributes: ['username', 'disabled'] });
+    if (!user) throw new NotFoundError('Account does not exist');
+    if (user.disabled) throw new AppError('FORBIDDEN', 'Account is Disabled');
+    const paymentMethods = await resolvePaymentMethods(input.payment_method, input.ewallet_type);
+    const description =
+      input.description?.trim() || (input.type === 'TOPUP' ? `Top up ${formatRupiah(amount)}` : `Order ${formatRupiah(amount)}`);
+
+    // The row first: our id is the invoice's external_id, so one transaction can never get two invoices.
+    const id = generateDateCodedId('TRX');
+    await models.UserTransaction.create({
+      id,
+      username: input.username,
+      type: input.type,
+      amount,
+      status: 'PENDING',
+      description,
+      payment_method: (input.ewallet_type ?? input.payment_method ?? null)?.slice(0, 64) ?? null,
+      currency: 'IDR',
+    });
+
+    let invoice: XenditInvoice;
+    try {
+      invoice = await xendit.createInvoice({
+        externalId: id,
+        amount: Number(amount),
+        description,
+        currency: 'IDR',
+        invoiceDurationSeconds: config.invoiceDurationSeconds,
+        ...(paymentMethods ? { paymentMethods } : {}),
+      });
+    } catch (error) {
+      await models.UserTransaction.destroy({ where: { id, status: 'PENDING', reference_id: null } });
+      if (error instanceof XenditError && error.isTransient) expireOrphans(id);
+      logger.warn('checkout failed at Xendit; the pending transaction was removed', { transactionId: id, username: input.username });
+      throw new BadGatewayError('The payment gateway could not create the invoice. Nothing was charged; please try again.', error);
+    }
+
+    await models.UserTransaction.update(
+      { reference_id: invoice.id, invoice_url: invoice.invoice_url, expiry_date: new Date(invoice.expiry_date) },
+      { where: { id } },
+    );
+    deps.gatewayLog.logCheckout({
+      event: 'created',
+      invoice_id: invoice.id,
+      external_id: id,
+      username: input.username,
+      amount: Number(amount),
+      status: invoice.status,
+      payment_method: input.payment_method ?? null,
+      payment_channel: input.ewallet_type ?? null,
+      description,
+      invoice_url: invoice.invoice_url,
+      expiry_date: invoice.expiry_date,
+    });
+    return {
+      invoice_id: invoice.id,
+      external_id: id,
+      invoice_url: invoice.invoice_url,
+      amount: Number(amount),
+      currency: 'IDR',
+      status: 'PENDING',
+      description,
+      expiry_date: invoice.expiry_date,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Callback
+  // ---------------------------------------------------------------------------------------------------------
+
+  /** POST /payment-callback: the flat snake_case invoice callback. Always acknowledged unless our side failed. */
+  async function handleInvoiceCallback(body: {
+    id: string;
+    external_id?: string;
+    status: string;
+    amount?: number;
+    paid_amount?: number;
+    currency?: string;
+    paid_at?: string;
+    payment_method?: string;
+    payment_channel?: string;
+    ewallet_type?: string;
+    bank_code?: string;
+  }): Promise<{ status: true; message: string; outcome: ApplyOutcome }> {
+    const { outcome } = await applyInvoiceUpdate(
+      {
+        invoiceId: body.id,
+        externalId: body.external_id,
+        status: body.status,
+        amount: body.amount,
+        paidAmount: body.paid_amount,
+        currency: body.currency,
+        paidAt: body.paid_at ?? null,
+        paymentMethod: body.payment_method ?? null,
+        paymentChannel: body.payment_channel ?? body.ewallet_type ?? body.bank_code ?? null,
+      },
+      'callback',
+    );
+    const message = outcome === 'unknown' ? 'ignored' : outcome === 'rejected' ? 'rejected' : 'processed';
+    return { status: true, message, outcome };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Invoices
+  // ---------------------------------------------------------------------------------------------------------
+
+  /** GET /invoice/detail (no auth): only non-personal fields. */
+  async function getPublicInvoice(invoiceId: string) {
+    const row = await findInvoiceRow(invoiceId);
+    if (!row?.reference_id) throw new NotFoundError(INVOICE_NOT_FOUND);
+    return {
+      invoice_id: row.reference_id,
+      status: row.status,
+      amount: Number(row.amount),
+      currency: row.currency,
+      description: row.description,
+      invoice_url: row.invoice_url,
+      expiry_date: toIso(row.expiry_date),
+    };
+  }
+
+  const describeOwn = (row: TransactionRow, fresh?: XenditInvoice) => ({
+    invoice_id: row.reference_id,
+    external_id: row.id,
+    type: row.type,
+    status: row.status,
+    amount: Number(row.amount),
+    currency: row.currency,
+    description: row.description,
+    invoice_url: row.invoice_url,
+    expiry_date: toIso(row.expiry_date),
+    paid_at: toIso(row.paid_at),
+    payment_method: fresh?.payment_method ?? null,
+    payment_channel: fresh?.payment_channel ?? row.payment_method,
+    created_at: toIso(row.created_at),
+  });
+
+  /** GET /invoice/detail/xendit: the caller's own invoice, read fresh from Xendit (and applied if it moved). */
+  async function getOwnInvoiceFromXendit(username: string, invoiceId: string) {
+    const row = await findOwnInvoice(username, invoiceId);
+    if (!row.reference_id) throw new NotFoundError(INVOICE_NOT_FOUND);
+    const fresh = await xendit.getInvoice(row.reference_id);
+    const applied = await applyInvoiceUpdate(fromXendit(fresh), 'detail');
+    const current = applied.row?.id === row.id ? applied.row : row;
+    return { ...describeOwn(current, fresh), xendit_status: fresh.status };
+  }
+
+  /** GET /invoice/list/xendit: the caller's invoices, newest first; pending ones re-read from Xendit. */
+  async function listOwnInvoices(username: string, query: { limit?: number; offset?: number }) {
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    const rows = await sequelize.query<TransactionRow>(
+      `SELECT * FROM user_transaction WHERE username = :username AND type IN (:types) AND reference_id IS NOT NULL
+        ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset`,
+      { replacements: { username, types: INVOICE_TYPES, limit, offset }, type: QueryTypes.SELECT },
+    );
+    const invoices = await Promise.all(
+      rows.map(async (row) => {
+        if (row.status !== 'PENDING' || !row.reference_id) return describeOwn(row);
+        try {
+          const fresh = await xendit.getInvoice(row.reference_id);
+          const applied = await applyInvoiceUpdate(fromXendit(fresh), 'detail');
+          return describeOwn(applied.row?.id === row.id ? applied.row : row, fresh);
+        } catch (error) {
+          // Xendit being slow must not hide the list: answer what we know.
+          logger.warn('invoice list: Xendit read failed, answering the stored status', {
+            invoiceId: row.reference_id,
+            reason: (error as Error).message,
+          });
+          return describeOwn(row);
+        }
+      }),
+    );
+    return { invoices, limit, offset };
+  }
+
+  /** POST /invoice/cancel/xendit: PENDING only; expires it at Xendit, then marks it EXPIRED (idempotent). */
+  async function cancelOwnInvoice(username: string, invoiceId: string) {
+    const row = await findOwnInvoice(username, invoiceId);
+    if (PAID_STATUSES.has(row.status)) throw new ConflictError(INVOICE_ALREADY_PAID);
+    if (row.status === 'EXPIRED') return { invoice_id: row.reference_id ?? row.id, status: 'EXPIRED' };
+    if (!row.reference_id) throw new ConflictError('The invoice is still being created; try again in a moment');
+    const fresh = await xendit.expireInvoice(row.reference_id);
+    // Xendit answers the invoice as it is: if it was paid meanwhile, that payment is applied (and credited) instead.
+    const applied = await applyInvoiceUpdate(fromXendit(fresh), 'cancel');
+    const current = applied.row ?? row;
+    if (PAID_STATUSES.has(current.status) || PAID_STATUSES.has(fresh.status.toUpperCase())) throw new ConflictError(INVOICE_ALREADY_PAID);
+    if (current.status !== 'EXPIRED') {
+      logger.error('invoice cancel: Xendit did not expire the invoice', { invoiceId: row.reference_id, xenditStatus: fresh.status });
+      throw new BadGatewayError('The payment gateway did not cancel the invoice; please try again.');
+    }
+    return { invoice_id: row.reference_id, status: 'EXPIRED' };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Reference lists
+  // ---------------------------------------------------------------------------------------------------------
+
+  async function listBanks(type: 'DISBURSEMENT' | 'PAYMENT') {
+    const rows = await models.BankChannel.findAll({ where: { type, is_active: true }, order: [['name', 'ASC']] });
+    return rows.map((r) => ({ bank_code: r.bank_code, channel_code: r.channel_code, name: r.name, category: r.category, type: r.type }));
+  }
+
+  async function listPaymentTypes() {
+    const rows = await models.PaymentType.findAll({
+      where: { is_active: true },
+      order: [
+        ['sort_order', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    });
+    return rows.map((r) => ({ code: r.code, name: r.name, category: r.category }));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The sync job (the seed's expireStatusUpdater)
+  // ---------------------------------------------------------------------------------------------------------
+
+  /**
+   * Checks PENDING invoices (with a Xendit id) at Xendit, least recently touched first, and applies PAID/SETTLED/EXPIRED
+   * through the same idempotent path as the callback. A row whose check fails is touched (updated_at) so it moves to
+   * the back of the queue and cannot starve the others. `updated` counts the flips this run made itself; a racing
+   * runner's flips are not counted twice. `usernames` limits a run to some users (operator CLI, tests).
+   */
+  async function expireStatusUpdater(options: { batchSize?: number; usernames?: string[] } = {}): Promise<SyncSummary> {
+    const byUser = options.usernames?.length ? 'AND username IN (:usernames)' : '';
+    const rows = await sequelize.query<{ reference_id: string; id: string }>(
+      `SELECT id, reference_id FROM user_transaction
+        WHERE status = 'PENDING' AND type IN (:types) AND reference_id IS NOT NULL ${byUser}
+        ORDER BY updated_at ASC, id ASC LIMIT :limit`,
+      {
+        replacements: { types: INVOICE_TYPES, limit: options.batchSize ?? 100, usernames: options.usernames ?? [] },
+        type: QueryTypes.SELECT,
+      },
+    );
+    const summary: SyncSummary = { checked: 0, updated: 0, failed: 0 };
+    for (const row of rows) {
+      summary.checked += 1;
+      try {
+        const fresh = await xendit.getInvoice(row.reference_id);
+        const { outcome } = await applyInvoiceUpdate(fromXendit(fresh), 'sync');
+        if (outcome === 'paid' || outcome === 'settled' || outcome === 'expired') summary.updated += 1;
+        if (outcome === 'rejected') summary.failed += 1;
+        if (outcome === 'unchanged' || outcome === 'rejected') await touch(row.id);
+      } catch (error) {
+        summary.failed += 1;
+        await touch(row.id).catch(() => undefined);
+        logger.warn('xendit sync: invoice check failed', {
+          transactionId: row.id,
+          invoiceId: row.reference_id,
+          reason: (error as Error).message,
+        });
+      }
+    }
+    return summary;
+  }
+
+  /** Moves a still-pending row to the back of the sync queue. */
+  async function touch(id: string): Promise<void> {
+    await sequelize.query(`UPDATE user_transaction SET updated_at = now() WHERE id = :id AND status = 'PENDING'`, { replacements: { id } });
+  }
+
+  return {
+    checkout,
+    applyInvoiceUpdate,
+    handleInvoiceCallback,
+    getPublicInvoice,
+    getOwnInvoiceFromXendit,
+    listOwnInvoices,
+    cancelOwnInvoice,
+    listBanks,
+    listPaymentTypes,
+    expireStatusUpdater,
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The wallet: user_balance.balance and its ledger (user_transaction.balance_delta).
+ *
+ * Invariant: SUM(balance_delta) of a user's rows equals their balance. Every change of the balance goes through
+ * `debit`/`credit` below, which write the balance and its ledger row in the caller's transaction. The balance is
+ * only ever changed by SQL arithmetic (NUMERIC, exact); a debit is one conditional UPDATE
+ * (`WHERE balance >= :amount`), so it can never go negative, whatever runs concurrently.
+ */
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Config } from '../../config/index.js';
+import { AppError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import type { Models } from '../models/index.js';
+import { compareDecimal, generateDateCodedId, isValidAmount, toDecimalString } from '../utilities/general.js';
+
+export const INSUFFICIENT_BALANCE = 'Insufficient Balance';
+
+/** Seed message, answered 400 (a request the wallet cannot honour; nothing changed). */
+export class InsufficientBalanceError extends AppError {
+  constructor() {
+    super('BAD_REQUEST', INSUFFICIENT_BALANCE);
+  }
+}
+
+/**
+ * Turns a JSON amount into an exact decimal string ("10000.50"), or throws a 400 naming the field.
+ * Accepts a number > 0 with at most 2 decimals, within [min, max]. Never does float arithmetic.
+ */
+export function parseAmount(value: unknown, bounds: { min?: number; max: number }, field = 'amount'): string {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !isValidAmount(value)) {
+    throw new ValidationError([{ field, message: 'must be a positive number with at most 2 decimals' }]);
+  }
+  const amount = toDecimalString(value);
+  if (compareDecimal(amount, 0) <= 0) throw new ValidationError([{ field, message: 'must be greater than 0' }]);
+  if (bounds.min !== undefined && compareDecimal(amount, bounds.min) < 0) {
+    throw new ValidationError([{ field, message: `must be at least ${bounds.min}` }]);
+  }
+  if (compareDecimal(amount, bounds.max) > 0) throw new ValidationError([{ field, message: `must be at most ${bounds.max}` }]);
+  return amount;
+}
+
+export interface LedgerRowInput {
+  id?: string;
+  username: string;
+  type: string;
+  /** Exact decimal string, > 0. */
+  amount: string;
+  status: string;
+  description?: string | null;
+  payment_method?: string | null;
+  reference_id?: string | null;
+  bank_account_id?: number | null;
+  destination_mask?: string | null;
+  related_id?: string | null;
+}
+
+export type WalletService = ReturnType<typeof createWalletService>;
+
+export function createWalletService(deps: { sequelize: Sequelize; models: Models; config: Config['xendit'] }) {
+  const { sequelize, models } = deps;
+
+  async function insertLedgerRow(t: Transaction, row: LedgerRowInput, balanceDelta: string): Promise<string> {
+    const id = row.id ?? generateDateCodedId('TRX');
+    await models.UserTransaction.create(
+      {
+        id,
+        username: row.username,
+        type: row.type,
+        amount: row.amount,
+        balance_delta: balanceDelta,
+        status: row.status,
+        description: row.description ?? null,
+        payment_method: row.payment_method ?? null,
+        reference_id: row.reference_id ?? null,
+        bank_account_id: row.bank_account_id ?? null,
+        destination_mask: row.destination_mask ?? null,
+        related_id: row.related_id ?? null,
+      },
+      { transaction: t },
+    );
+    return id;
+  }
+
+  async function getBalance(username: string): Promise<{ balance: number; points: number }> {
+    const row = await models.UserBalance.findByPk(username, { attributes: ['balance', 'points'] });
+    if (!row) throw new NotFoundError('Balance Not Found');
+    return { balance: Number(row.balance), points: row.points };
+  }
+
+  /**
+   * Takes `amount` from the wallet and writes its ledger row (balance_delta = -amount), inside `t`.
+   * Throws "Insufficient Balance" (nothing written) when the balance is short. Returns the new balance and row id.
+   */
+  async function debit(t: Transaction, row: LedgerRowInput): Promise<{ balance: string; transactionId: string }> {
+    const updated = await sequelize.query<{ balance: string }>(
+      `UPDATE user_balance SET balance = balance - :amount, updated_at = now()
+          WHERE username = :username AND balance >= :amount
+          RETURNING balance`,
+      { replacements: { amount: row.amount, username: row.username }, type: QueryTypes.SELECT, transaction: t },
+    );
+    const balance = updated[0]?.balance;
+    if (balance === undefined) throw new InsufficientBalanceError();
+    const transactionId = await insertLedgerRow(t, row, `-${row.amount}`);
+    return { balance, transactionId };
+  }
+
+  /** Adds `amount` to the wallet and writes its ledger row (balance_delta = +amount), inside `t`. */
+  async function credit(t: Transaction, row: LedgerRowInput): Promise<{ balance: string; transactionId: string }> {
+    const balance = await creditBalanceOnly(t, row.username, row.amount);
+    const transactionId = await insertLedgerRow(t, row, row.amount);
+    return { balance, transactionId };
+  }
+
+  /**
+   * Adds `amount` to the balance only: for callers whose ledger row already carries the delta (a top-up row
+   * flipped PENDING → PAID with balance_delta = amount in the same transaction).
+   */
+  async function creditBalanceOnly(t: Transaction, username: string, amount: string): Promise<string> {
+    const updated = await sequelize.query<{ balance: string }>(
+      `UPDATE user_balance SET balance = balance + :amount, updated_at = now() WHERE username = :username RETURNING balance`,
+      { replacements: { amount, username }, type: QueryTypes.SELECT, transaction: t },
+    );
+    const balance = updated[0]?.balance;
+    if (balance === undefined) throw new NotFoundError('Balance Not Found');
+    return balance;
+  }
+
+  /** POST /balance/decrease: one atomic debit with its DEBIT ledger row. */
+  async function decrease(input: { username: string; amount: unknown; description: string }) {
+    const amount = parseAmount(input.amount, { max: deps.config.maxAmount });
+    const result = await sequelize.transaction((t) =>
+      debit(t, { username: input.username, type: 'DEBIT', amount, status: 'SUCCESS', description: input.description }),
+    );
+    return {
+      transaction_id: result.transactionId,
+      amount: Number(amount),
+      description: input.description,
+      balance: Number(result.balance),
+    };
+  }
+
+  /** The ledger's view of a balance, for checks: SUM(balance_delta) and the stored balance. */
+  async function reconcile(username: string): Promise<{ balance: string; ledger: string }> {
+    const [row] = await sequelize.query<{ balance: string | null; ledger: string | null }>(
+      `SELECT (SELECT balance FROM user_balance WHERE username = :username) AS balance,
+                (SELECT COALESCE(SUM(balance_delta), 0) FROM user_transaction WHERE username = :username) AS ledger`,
+      { replacements: { username }, type: QueryTypes.SELECT },
+    );
+    return { balance: toDecimalString(row?.balance ?? '0'), ledger: toDecimalString(row?.ledger ?? '0') };
+  }
+
+  return { parseAmount, getBalance, debit, credit, creditBalanceOnly, decrease, reconcile };
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createRecordingPushSender } from '../../src/integrations/fcm.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { createLogger } from '../../src/utilities/logger.js';
+import { createUser } from '../helpers/factories.js';
+import { useTestServer } from '../helpers/server.js';
+import { testConfig } from '../helpers/test-config.js';
+import { collectUpdates, connectSocket, eventually, sleep, subscribe, topUp } from './payment-helpers.js';
+
+describe('payment status over Socket.io', () => {
+  const ctx = useTestServer();
+
+  it('when the handshake has no token or a bad one, then the connection is refused', async () => {
+    await assert.rejects(connectSocket(ctx.server.url), /Unauthorized/);
+    await assert.rejects(connectSocket(ctx.server.url, 'not.a.jwt'), /Unauthorized/);
+  });
+
+  it("when a user subscribes to another user's payments, then an error event and nothing is joined", async () => {
+    const alice = await createUser(ctx);
+    const mallory = await createUser(ctx);
+    const socket = await connectSocket(ctx.server.url, mallory.token);
+    try {
+      const errors: unknown[] = [];
+      socket.on('payment:error', (e) => errors.push(e));
+      const updates = collectUpdates(socket);
+      const answer = await subscribe(socket, alice.username);
+      assert.equal(answer.status, false);
+      assert.equal(answer.errorCode, 403);
+      await eventually(() => assert.equal(errors.length, 1));
+      await topUp(ctx, alice, 20000);
+      await sleep(150);
+      assert.deepEqual(updates, []);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('when a user unsubscribes, then later updates no longer arrive', async () => {
+    const user = await createUser(ctx);
+    const socket = await connectSocket(ctx.server.url, user.token);
+    try {
+      await subscribe(socket, user.username);
+      const updates = collectUpdates(socket);
+      await topUp(ctx, user, 10000);
+      await eventually(() => assert.equal(updates.length, 1));
+      await socket.timeout(3000).emitWithAck('unsubscribe:payment', { username: user.username });
+      await topUp(ctx, user, 10000);
+      await sleep(150);
+      assert.equal(updates.length, 1);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  describe('with two instances sharing Redis (PM2 cluster)', () => {
+    let second: RunningServer;
+    before(async () => {
+      second = await startServer({
+        config: testConfig({ XENDIT_API_URL: ctx.xendit.url }),
+        logger: createLogger('silent'),
+        port: 0,
+        host: '127.0.0.1',
+        overrides: { push: createRecordingPushSender() },
+      });
+    });
+    after(async () => {
+      await second?.close();
+    });
+
+    it('when a payment is applied on instance A, then a client connected to instance B receives the update', async () => {
+      const user = await createUser(ctx);
+      const socket = await connectSocket(second.url, user.token);
+      try {
+        await subscribe(socket, user.username);
+        const updates = collectUpdates(socket);
+        const invoiceId = await topUp(ctx, user, 15000); // checkout and callback both on instance A (ctx.server)
+        await eventually(() => assert.equal(updates.length, 1));
+        assert.equal(updates[0]?.invoice_id, invoiceId);
+        assert.equal(updates[0]?.status, 'PAID');
+        assert.equal(updates[0]?.amount, 15000);
+      } finally {
+        socket.disconnect();
+      }
+    });
+  });
+});
