@@ -3,12 +3,14 @@ import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { AppError, ForbiddenError, UnauthorizedError } from '../errors/app-error.js';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
 import type { Authenticators } from '../routers/router-builder.js';
 import type { Principal } from '../routers/route.js';
 import type { ApiKeyService } from '../services/api-key.service.js';
 import { JWT_ALGORITHM, type AccessTokenPayload, type TokenService } from '../services/token.service.js';
 import { setPrincipal } from './request-context.js';
+import { createValidator } from './validator.js';
 
 export interface AuthDeps {
   tokens: TokenService;
@@ -39,6 +41,67 @@ function sameSecret(presented: string, expected: string): boolean {
   const a = createHash('sha256').update(presented).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
+}
+
+/** Checks username-or-email + password and signs a token, or throws the seed's errors (422/403/429). */
+export type PasswordLogin = (input: { identifier: string; password: string; ip: string }) => Promise<Extract<Principal, { kind: 'user' }>>;
+
+/**
+ * The seed's passport.PassportLocal for POST /auth: the body is validated against `bodySchema` first (so bad input
+ * never counts as a failed login), then passport-local hands username + password to `login`, whose principal
+ * (with the freshly signed token) the controller answers with.
+ */
+export function createLocalLogin(login: PasswordLogin, bodySchema: Record<string, unknown>): RequestHandler {
+  const instance = new passport.Passport();
+  instance.use(
+    'local',
+    new LocalStrategy(
+      { usernameField: 'username', passwordField: 'password', passReqToCallback: true, session: false },
+      (req: Request, identifier: string, password: string, done: (err: unknown, user?: Principal | false) => void) => {
+        login({ identifier, password, ip: req.ip ?? 'unknown' }).then(
+          (principal) => done(null, principal),
+          (error: unknown) => done(error),
+        );
+      },
+    ),
+  );
+  const validateBody = createValidator({ body: bodySchema });
+  const authenticate = authenticateWith(instance, 'local', () => new ValidationError([{ field: 'body', message: 'username and password are required' }]));
+  return (req, res, next) => {
+    validateBody(req, res, (error?: unknown) => (error ? next(error) : authenticate(req, res, next)));
+  };
+}
+
+/**
+ * The 'registration-token' guard: the token POST /signup answered (or the mailed link token), taken from
+ * `Authorization: Bearer`, the body's `token` or `?token=` (the seed's verifyToken). `resolve` throws 401 for an
+ * unknown or expired token and 409 for one already used.
+ */
+export function createRegistrationTokenAuth(resolve: (token: string) => Promise<{ registrationId: string }>): RequestHandler {
+  return (req, res, next) => {
+    const header = req.headers.authorization;
+    const body: unknown = req.body;
+    const fromBody = body && typeof body === 'object' ? (body as Record<string, unknown>).token : undefined;
+    const fromQuery = (req.query as Record<string, unknown>).token;
+    let token: string | undefined;
+    if (header !== undefined) {
+      if (!BEARER.test(header)) return next(new UnauthorizedError('Invalid or missing registration token'));
+      token = header.slice('Bearer '.length);
+    } else if (typeof fromBody === 'string') {
+      token = fromBody;
+    } else if (typeof fromQuery === 'string') {
+      token = fromQuery;
+    }
+    if (!token) return next(new UnauthorizedError('Invalid or missing registration token'));
+    const presented = token;
+    resolve(presented).then(
+      ({ registrationId }) => {
+        setPrincipal(res, { kind: 'registration', registrationId, token: presented });
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
 }
 
 /** Builds one authenticator per AuthKind from the seed's three Passport strategies plus Xendit's callback token. */

@@ -12,11 +12,19 @@ function hasBody(req: express.Request): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+/** Plain HTML form posts (bodyType 'json-or-form'): flat string fields only, small. */
+const formParser = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20, type: FORM_MEDIA_TYPE });
+
 /** 415 unless the body (if any) is of the declared media type. */
 function requireMediaType(route: RouteDeclaration): RequestHandler {
   const expected = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
   return (req, _res, next) => {
     if (!hasBody(req)) return next();
+    if (route.bodyType === 'json-or-form' && (req.is('application/json') || req.is(FORM_MEDIA_TYPE))) return next();
+    if (route.bodyType === 'json-or-form') {
+      return next(new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json or ${FORM_MEDIA_TYPE}`));
+    }
     if (route.bodyType === 'none' || !req.is(expected)) {
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${expected}`));
     }
@@ -32,6 +40,7 @@ export function buildRouter(routes: RouteDeclaration[], authenticators: Authenti
     if (METHODS_WITH_BODY.has(route.method)) {
       bodyHandling.push(requireMediaType(route));
       if (route.bodyType !== 'multipart') bodyHandling.push(jsonParser);
+      if (route.bodyType === 'json-or-form') bodyHandling.push(formParser);
     }
     // Header-authenticated routes reject strangers before reading their bodies; the others need the body to authenticate.
     const chain: RequestHandler[] =

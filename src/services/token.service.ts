@@ -78,7 +78,8 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       const now = Math.floor(Date.now() / 1000);
       const exp = now + auth.jwtExpiresInSeconds;
       const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), iat: now, exp };
-      return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM, noTimestamp: true }), exp };
+      // No `noTimestamp`: jsonwebtoken would delete our iat; without it, it keeps the iat we set.
+      return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM }), exp };
     },
 
     /** The key a presented token must verify against; throws 401 for revoked, unknown or disabled users. */

@@ -1,0 +1,168 @@
+import type { Request, Response } from 'express';
+import { ValidationError } from '../errors/app-error.js';
+import { inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
+import type { PasswordService } from '../services/password.service.js';
+import type { RegistrationService, SignUpInput } from '../services/registration.service.js';
+import type { SessionService } from '../services/session.service.js';
+
+export interface AuthControllerDeps {
+  registration: RegistrationService;
+  passwords: PasswordService;
+  sessions: SessionService;
+}
+
+const ipOf = (req: Request) => req.ip ?? 'unknown';
+const expiresAt = (exp: number) => new Date(exp * 1000).toISOString();
+const isFormPost = (req: Request) => Boolean(req.is('application/x-www-form-urlencoded'));
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A small self-contained page: no script (helmet's default CSP forbids inline script), only an inline style
+ * (allowed by that CSP) and plain forms posting back to this origin.
+ */
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} - UserState</title>
+<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#222}
+button{font-size:1rem;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#1f6feb;color:#fff;cursor:pointer}
+input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;margin:.3rem 0 1rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+function sendPage(res: Response, status: number, title: string, body: string): void {
+  res.status(status).set('Cache-Control', 'no-store').type('html').send(page(title, body));
+}
+
+export function createAuthController(deps: AuthControllerDeps) {
+  const { registration, passwords, sessions } = deps;
+  return {
+    /** POST /auth: the local authenticator already checked the password and signed the token. */
+    login(_req: Request, res: Response) {
+      const user = userOf(res);
+      res.json({ token: user.token, agent: user.agent, expires_at: expiresAt(user.exp) });
+    },
+
+    async signUp(req: Request, res: Response) {
+      const { body } = inputOf<SignUpInput>(res);
+      const result = await registration.signUp(body, ipOf(req));
+      const message =
+        result.mode === 'OTP'
+          ? 'Sign-up received: enter the code we sent by SMS'
+          : 'Sign-up received: open the link we sent to your email to confirm your account';
+      res.status(201).json({ status: true, message, ...result });
+    },
+
+    async checkEmail(req: Request, res: Response) {
+      const { body } = inputOf<{ email: string }>(res);
+      const registered = await registration.isEmailRegistered(body.email, ipOf(req));
+      res.json({ status: true, registered, message: registered ? 'Email is already registered' : 'Email is available' });
+    },
+
+    /** GET /verify-sign-up?token=: a confirmation page; opening it never consumes the token (mail scanners follow links). */
+    async verifySignUpPage(_req: Request, res: Response) {
+      const { query } = inputOf<unknown, { token?: string }>(res);
+      const token = query.token ?? '';
+      if (!token || !(await registration.isLinkUsable(token))) {
+        sendPage(res, 200, 'Link expired', '<p>This confirmation link is invalid, already used or has expired. Sign up again or request a new link from the app.</p>');
+        return;
+      }
+      sendPage(
+        res,
+        200,
+        'Confirm your account',
+        `<p>Press the button to confirm your UserState account.</p>
+<form method="post" action="/verify-sign-up"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">Confirm my account</button></form>`,
+      );
+    },
+
+    /** POST /verify-sign-up: registration token + {otp} (OTP mode), or the link token (LINK mode). */
+    async verifySignUp(req: Request, res: Response) {
+      const principal = registrationOf(res);
+      const { body } = inputOf<{ otp?: string }>(res);
+      const { username } = await registration.verify(principal.token, body.otp);
+      const message = 'Your account is confirmed. You can now log in.';
+      if (isFormPost(req)) return sendPage(res, 201, 'Account confirmed', `<p>${escapeHtml(message)}</p>`);
+      res.status(201).json({ status: true, message, username });
+    },
+
+    async resendOtp(req: Request, res: Response) {
+      const principal = registrationOf(res);
+      const result = await registration.resend(principal.token, ipOf(req));
+      const message = result.mode === 'OTP' ? 'A new code has been sent by SMS' : 'A new confirmation link has been sent to your email';
+      res.json({ status: true, message, ...result });
+    },
+
+    async requestReset(req: Request, res: Response) {
+      const { body } = inputOf<{ email: string }>(res);
+      await passwords.requestReset(body.email, ipOf(req));
+      res.json({ status: true, message: 'If this email is registered, a link to reset the password has been sent to it' });
+    },
+
+    /** GET /reset-pwd?token=: a small form; never consumes the token. */
+    async resetPasswordPage(_req: Request, res: Response) {
+      const { query } = inputOf<unknown, { token?: string }>(res);
+      const token = query.token ?? '';
+      if (!token || !(await passwords.isResetTokenUsable(token))) {
+        sendPage(res, 200, 'Link expired', '<p>This reset link is invalid, already used or has expired. Request a new one from the app.</p>');
+        return;
+      }
+      sendPage(
+        res,
+        200,
+        'Choose a new password',
+        `<form method="post" action="/reset-pwd"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<label for="password">New password (8 to 72 bytes)</label><input id="password" type="password" name="password" autocomplete="new-password" required minlength="8">
+<button type="submit">Save the new password</button></form>`,
+      );
+    },
+
+    async resetPassword(req: Request, res: Response) {
+      const { body, query } = inputOf<{ password: string; token?: string }, { token?: string }>(res);
+      const token = body.token ?? query.token;
+      if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Reset token is required');
+      await passwords.resetPassword(token, body.password);
+      const message = 'Your password has been changed. Log in with the new password.';
+      if (isFormPost(req)) return sendPage(res, 200, 'Password changed', `<p>${escapeHtml(message)}</p>`);
+      res.json({ status: true, message });
+    },
+
+    async updatePassword(req: Request, res: Response) {
+      const user = userOf(res);
+      const { body } = inputOf<{ old_password: string; new_password: string }>(res);
+      const result = await passwords.updatePassword(user.username, body.old_password, body.new_password, ipOf(req));
+      res.json({
+        status: true,
+        message: 'Password updated; every other session has been signed out',
+        token: result.token,
+        agent: result.agent,
+        expires_at: expiresAt(result.exp),
+      });
+    },
+
+    async extend(_req: Request, res: Response) {
+      const result = await sessions.extend(userOf(res));
+      res.json({ status: true, token: result.token, agent: result.agent, expires_at: expiresAt(result.exp) });
+    },
+
+    verify(_req: Request, res: Response) {
+      const user = userOf(res);
+      res.json({ status: true, user: user.username, agent: user.agent });
+    },
+
+    async logout(_req: Request, res: Response) {
+      await sessions.logout(userOf(res));
+      res.json({ status: true, message: 'Logged out' });
+    },
+
+    async deactivate(_req: Request, res: Response) {
+      const { body } = inputOf<{ reason: string }>(res);
+      await sessions.deactivate(userOf(res), body.reason);
+      res.json({ status: true, message: 'Account deactivated' });
+    },
+
+    whoami(_req: Request, res: Response) {
+      res.json({ status: true, holder: serviceOf(res).holder });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * AJV schemas of the authentication endpoints; the same objects feed the OpenAPI document.
+ * Passwords are bounded loosely here (1-256 characters, so nothing huge reaches bcrypt); the password policy in
+ * password.service.ts then says which rule failed (8-72 UTF-8 bytes, not the username or email).
+ */
+import type { JsonSchema } from '../routers/route.js';
+
+const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
+const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
+const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
+
+export const loginBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 254, description: 'username or email', example: 'john_doe' },
+    password,
+  },
+};
+
+export const signUpBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password', 'email', 'full_name'],
+  properties: {
+    username: { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,40}$', description: '3-40 letters, digits, _ . - (stored lowercase)', example: 'john_doe' },
+    password,
+    email,
+    full_name: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S', example: 'John Doe' },
+    phone_number: { type: 'string', maxLength: 20, description: 'required for mode OTP; 62…, 0… or +62…', example: '628123456789' },
+    referral_code: { type: 'string', minLength: 1, maxLength: 32, example: 'JOHN1234' },
+    mode: { type: 'string', enum: ['LINK', 'OTP'], default: 'LINK' },
+  },
+};
+
+export const checkEmailBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email'],
+  properties: { email },
+};
+
+export const verifySignUpBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    otp: { type: 'string', pattern: '^[0-9]{6}$', description: 'the 6-digit SMS code (OTP mode)', 'x-sensitive': true },
+    token: { ...opaqueToken, description: 'the mailed link token (LINK mode), or the registration token' },
+  },
+};
+
+export const tokenQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { token: opaqueToken },
+};
+
+export const resendOtpBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { token: { ...opaqueToken, description: 'the registration token (or send it as Bearer)' } },
+};
+
+export const requestResetBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email'],
+  properties: { email },
+};
+
+export const resetPasswordBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['password'],
+  properties: { password, token: { ...opaqueToken, description: 'the mailed reset token (or ?token=)' } },
+};
+
+export const updatePasswordBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['old_password', 'new_password'],
+  properties: { old_password: password, new_password: password },
+};
+
+export const deactivateBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', example: 'No longer needed' } },
+};
+
+const message = { type: 'string' } as const;
+const statusTrue = { type: 'boolean', const: true } as const;
+
+export const loginResponse: JsonSchema = {
+  type: 'object',
+  required: ['token', 'agent'],
+  properties: { token: { type: 'string' }, agent: { type: 'boolean' }, expires_at: { type: 'string', format: 'date-time' } },
+};
+
+export const signUpResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: statusTrue,
+    message,
+    registration_token: { type: 'string' },
+    mode: { type: 'string', enum: ['LINK', 'OTP'] },
+    expires_in: { type: 'integer', description: 'seconds until the pending sign-up expires' },
+  },
+};
+
+export const statusMessageResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, message } };
+
+export const checkEmailResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: statusTrue, registered: { type: 'boolean' }, message },
+};
+
+export const verifySignUpResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: statusTrue, message, username: { type: 'string' } },
+};
+
+export const verifyTokenResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: statusTrue, user: { type: 'string' }, agent: { type: 'boolean' } },
+};
+
+export const tokenResponse: JsonSchema = {
+  type: 'object',
+  required: ['token'],
+  properties: { status: statusTrue, message, token: { type: 'string' }, agent: { type: 'boolean' }, expires_at: { type: 'string', format: 'date-time' } },
+};
+
+export const whoamiResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, holder: { type: 'string' } } };

@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Sequelize } from 'sequelize';
+import type { Config } from '../../config/index.js';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import type { Mailer } from '../integrations/mailer.js';
+import type { Models } from '../models/index.js';
+import { BCRYPT_MAX_BYTES, type HashingCenter } from '../utilities/hashing-center.js';
+import type { Logger } from '../utilities/logger.js';
+import type { RateLimitService } from './rate-limit.service.js';
+import type { TokenService } from './token.service.js';
+
+export const PASSWORD_MIN_BYTES = 8;
+export const PASSWORD_MAX_BYTES = BCRYPT_MAX_BYTES;
+
+/** A random, opaque, URL-safe token (256 bits). Only its hash is ever stored. */
+export function newOpaqueToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The stored form of an opaque token: SHA-256 is enough for 256-bit random values (no guessing to slow down). */
+export function hashOpaqueToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Opaque tokens we hand out are 43 base64url characters; anything else is refused before touching Redis. */
+export const OPAQUE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The password policy, shared by sign-up, reset and update. Lengths are counted in UTF-8 bytes because bcrypt
+ * silently ignores everything after byte 72: longer passwords are refused rather than truncated.
+ * Throws a 400 naming the rule that failed (message and errors[0].message).
+ */
+export function assertPasswordPolicy(password: string, context: { username?: string | undefined; email?: string | undefined }, field = 'password'): void {
+  const bytes = Buffer.byteLength(password, 'utf8');
+  const fail = (message: string) => {
+    throw new ValidationError([{ field, message }], message);
+  };
+  if (bytes < PASSWORD_MIN_BYTES) fail(`Password must be at least ${PASSWORD_MIN_BYTES} bytes long`);
+  if (bytes > PASSWORD_MAX_BYTES) fail(`Password must be at most ${PASSWORD_MAX_BYTES} bytes long (UTF-8; accented letters and emoji count as 2-4 bytes)`);
+  const lowered = password.toLowerCase();
+  if (context.username && lowered === context.username.toLowerCase()) fail('Password must not be the same as the username');
+  if (context.email && lowered === context.email.toLowerCase()) fail('Password must not be the same as the email');
+}
+
+export type PasswordService = ReturnType<typeof createPasswordService>;
+
+interface PasswordDeps {
+  config: Config;
+  redis: Redis;
+  sequelize: Sequelize;
+  models: Models;
+  hashing: HashingCenter;
+  tokens: TokenService;
+  limits: RateLimitService;
+  mailer: Mailer;
+  logger: Logger;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Reset by mailed link, and update while signed in. Both kill every existing token of the user. */
+export function createPasswordService(deps: PasswordDeps) {
+  const { config, redis, models, hashing, tokens, limits, mailer, logger } = deps;
+  const resetKey = (hash: string) => `pwdreset:t:${hash}`;
+  const userResetKey = (username: string) => `pwdreset:u:${username}`;
+
+  async function findUserByEmail(email: string) {
+    return models.UserInfo.findOne({
+      where: deps.sequelize.where(deps.sequelize.fn('lower', deps.sequelize.col('email')), email.toLowerCase()),
+      attributes: ['username', 'email'],
+      raw: true,
+    });
+  }
+
+  async function sendResetMail(email: string, username: string): Promise<void> {
+    const token = newOpaqueToken();
+    const hash = hashOpaqueToken(token);
+    const ttl = config.auth.resetTokenTtlSeconds;
+    // One live link per user: a new request forgets the previous link.
+    const previous = await redis.getset(userResetKey(username), hash);
+    await redis.multi().set(resetKey(hash), username, 'EX', ttl).expire(userResetKey(username), ttl).exec();
+    if (previous && previous !== hash) await redis.del(resetKey(previous));
+    const link = `${config.server.publicUrl}/reset-pwd?token=${token}`;
+    const minutes = Math.round(ttl / 60);
+    await mailer.send({
+      to: email,
+      subject: 'Reset your UserState password',
+      text: [
+        `Hello ${username},`,
+        '',
+        `Someone (hopefully you) asked to reset the password of your UserState account. Open this link within ${minutes} minutes to choose a new password:`,
+        '',
+        link,
+        '',
+        'The link works once. If you did not ask for this, ignore this email: your password stays the same.',
+      ].join('\n'),
+      html: `<p>Hello ${escapeHtml(username)},</p><p>Someone (hopefully you) asked to reset the password of your UserState account. Open this link within ${minutes} minutes to choose a new password:</p><p><a href="${escapeHtml(link)}">Reset my password</a></p><p>The link works once. If you did not ask for this, ignore this email: your password stays the same.</p>`,
+    });
+    await limits.recordSend(email, 'RESET_PWD');
+  }
+
+  /** Reads (without consuming) the user a reset token belongs to, or throws 401. */
+  async function peekReset(token: string): Promise<{ hash: string; username: string }> {
+    if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new UnauthorizedError('Reset link is invalid or has expired');
+    const hash = hashOpaqueToken(token);
+    const username = await redis.get(resetKey(hash));
+    if (!username) throw new UnauthorizedError('Reset link is invalid or has expired');
+    return { hash, username };
+  }
+
+  async function storeNewPassword(username: string, password: string): Promise<string> {
+    const pwd = await hashing.hashPassword(password);
+    const [updated] = await models.UserLogin.update({ pwd }, { where: { username } });
+    if (!updated) throw new NotFoundError('Account does not exist');
+    await tokens.invalidateUser(username);
+    return pwd;
+  }
+
+  return {
+    /**
+     * Always answers the same, whatever the email: the lookup runs either way and the mail goes out in the
+     * background, so neither the answer nor its timing says whether the address is registered.
+     */
+    async requestReset(email: string, ip: string): Promise<void> {
+      await limits.consumeResetRequest(email, ip);
+      const user = await findUserByEmail(email);
+      if (!user) return;
+      const login = await models.UserLogin.findByPk(user.username, { attributes: ['disabled'], raw: true });
+      if (!login || login.disabled) return;
+      sendResetMail(user.email, user.username).catch((error: unknown) => {
+        logger.warn(`password reset mail for user ${user.username} failed`, { reason: (error as Error).message });
+      });
+    },
+
+    /** Whether a reset link is still usable (for the GET /reset-pwd page); never consumes it. */
+    async isResetTokenUsable(token: string): Promise<boolean> {
+      try {
+        await peekReset(token);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    /** Sets a new password with a mailed token: policy first, then the token is consumed atomically (single use). */
+    async resetPassword(token: string, password: string): Promise<{ username: string }> {
+      const { hash, username } = await peekReset(token);
+      const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email'], raw: true });
+      assertPasswordPolicy(password, { username, email: info?.email });
+      // GETDEL: of two concurrent resets with the same link, exactly one gets the username back.
+      const owner = await redis.getdel(resetKey(hash));
+      if (owner !== username) throw new UnauthorizedError('Reset link is invalid or has expired');
+      await redis.del(userResetKey(username));
+      await storeNewPassword(username, password);
+      await limits.clearLoginFailures(username);
+      return { username };
+    },
+
+    /**
+     * Signed-in change: the old password must match (422 "Invalid Credential" otherwise), the new one must pass the
+     * policy and differ from the old. Every token dies; the answer carries a fresh token signed with the new hash.
+     */
+    async updatePassword(username: string, oldPassword: string, newPassword: string, ip: string) {
+      await limits.assertLoginAllowed(username, ip);
+      const login = await models.UserLogin.findByPk(username, { raw: true });
+      const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'agent'], raw: true });
+      if (!login) throw new NotFoundError('Account does not exist');
+      if (!(await hashing.verifyPassword(oldPassword, login.pwd))) {
+        await limits.recordLoginFailure(username, ip);
+        throw new AppError('UNPROCESSABLE', 'Invalid Credential');
+      }
+      assertPasswordPolicy(newPassword, { username, email: info?.email }, 'new_password');
+      if (oldPassword === newPassword) {
+        throw new ValidationError([{ field: 'new_password', message: 'New password must differ from the old password' }], 'New password must differ from the old password');
+      }
+      const pwd = await storeNewPassword(username, newPassword);
+      const agent = info?.agent ?? false;
+      return { ...tokens.issue(username, pwd, agent), agent };
+    },
+
+  };
+}

@@ -1,0 +1,384 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import type { Config } from '../../config/index.js';
+import { AppError, ConflictError, ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import type { Mailer } from '../integrations/mailer.js';
+import { normalizePhoneNumber, type SmsSender } from '../integrations/sms.js';
+import type { Models } from '../models/index.js';
+import { generateReferralCode } from '../utilities/general.js';
+import type { HashingCenter } from '../utilities/hashing-center.js';
+import type { Logger } from '../utilities/logger.js';
+import { assertPasswordPolicy, hashOpaqueToken, newOpaqueToken, OPAQUE_TOKEN_PATTERN } from './password.service.js';
+import type { RateLimitService } from './rate-limit.service.js';
+
+export type SignUpMode = 'LINK' | 'OTP';
+
+export interface SignUpInput {
+  username: string;
+  password: string;
+  email: string;
+  full_name: string;
+  phone_number?: string | undefined;
+  referral_code?: string | undefined;
+  mode: SignUpMode;
+}
+
+/** A sign-up waiting for its OTP or link, as stored in Redis (hash fields are strings). */
+interface PendingSignUp {
+  username: string;
+  email: string;
+  full_name: string;
+  phone_number: string;
+  pwd: string;
+  mode: SignUpMode;
+  submitted_by: string;
+  referral_code: string;
+  otp_hash: string;
+  attempts: string;
+  link_hash: string;
+}
+
+export type RegistrationService = ReturnType<typeof createRegistrationService>;
+
+interface RegistrationDeps {
+  config: Config;
+  redis: Redis;
+  sequelize: Sequelize;
+  models: Models;
+  hashing: HashingCenter;
+  limits: RateLimitService;
+  mailer: Mailer;
+  sms: SmsSender;
+  logger: Logger;
+}
+
+const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const INVALID_TOKEN = 'Registration token is invalid or has expired';
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Sign-up as in the seed: the account waits in Redis (TTL REGISTRATION_TTL_SECONDS) until its OTP (SMS) or link
+ * (email) is confirmed, then user_login, user_info, user_balance and the referral row are created in one
+ * transaction. Only hashes are stored: the password (bcrypt/argon2), the registration and link tokens (SHA-256)
+ * and the OTP (HMAC with SECRET_AUTH_CONFIG). Username and email are reserved with SET NX for the TTL, so two
+ * pending sign-ups cannot claim the same identity.
+ */
+export function createRegistrationService(deps: RegistrationDeps) {
+  const { config, redis, sequelize, models, hashing, limits, mailer, sms, logger } = deps;
+  const ttl = config.auth.registrationTtlSeconds;
+  const pendingKey = (id: string) => `reg:p:${id}`;
+  const linkKey = (hash: string) => `reg:l:${hash}`;
+  const usernameKey = (username: string) => `reg:u:${username}`;
+  const emailKey = (email: string) => `reg:e:${email}`;
+  const claimKey = (id: string) => `reg:claim:${id}`;
+  const doneKey = (hash: string) => `reg:done:${hash}`;
+  const otpHash = (id: string, otp: string) => createHmac('sha256', config.auth.secret).update(`${id}:${otp}`).digest('hex');
+
+  async function readPending(id: string): Promise<PendingSignUp | null> {
+    const data = await redis.hgetall(pendingKey(id));
+    return data.username ? (data as unknown as PendingSignUp) : null;
+  }
+
+  async function release(key: string, id: string): Promise<void> {
+    await redis.eval(COMPARE_AND_DELETE, 1, key, id);
+  }
+
+  async function discardPending(id: string, pending: Pick<PendingSignUp, 'username' | 'email' | 'link_hash'>): Promise<void> {
+    await redis.del(pendingKey(id));
+    if (pending.link_hash) await redis.del(linkKey(pending.link_hash));
+    await release(usernameKey(pending.username), id);
+    await release(emailKey(pending.email), id);
+  }
+
+  /**
+   * SET NX the reservation. When someone holds it, it can be taken over only if their sign-up is gone (stale) or
+   * is the same person starting over (same username, email and password): then the holder's id is returned and the
+   * caller discards that pending sign-up once the new one is allowed (send limits passed).
+   */
+  async function reserve(key: string, id: string, input: { username: string; email: string; password: string }, conflict: string): Promise<string | null> {
+    if ((await redis.set(key, id, 'EX', ttl, 'NX')) === 'OK') return null;
+    const holder = await redis.get(key);
+    const held = holder ? await readPending(holder) : null;
+    if (holder && held) {
+      const sameSignUp = held.username === input.username && held.email === input.email && (await hashing.verifyPassword(input.password, held.pwd));
+      if (!sameSignUp) throw new ConflictError(conflict);
+      return holder;
+    }
+    if ((await redis.set(key, id, 'EX', ttl, 'NX')) !== 'OK') throw new ConflictError(conflict);
+    return null;
+  }
+
+  async function emailTaken(email: string): Promise<boolean> {
+    const row = await models.UserInfo.findOne({
+      where: sequelize.where(sequelize.fn('lower', sequelize.col('email')), email),
+      attributes: ['id'],
+      raw: true,
+    });
+    return row !== null;
+  }
+
+  async function sendOtp(phone: string, otp: string): Promise<void> {
+    const minutes = Math.round(ttl / 60);
+    await sms.send(phone, `Your UserState verification code is ${otp}. It is valid for ${minutes} minutes. Never share this code with anyone.`);
+  }
+
+  async function sendLink(email: string, fullName: string, linkToken: string): Promise<void> {
+    const link = `${config.server.publicUrl}/verify-sign-up?token=${linkToken}`;
+    const hours = Math.max(1, Math.round(ttl / 3600));
+    await mailer.send({
+      to: email,
+      subject: 'Confirm your UserState account',
+      text: [
+        `Hello ${fullName},`,
+        '',
+        `Thank you for signing up for UserState. Open this link within ${hours} hour(s) and press "Confirm my account":`,
+        '',
+        link,
+        '',
+        'If you did not sign up, ignore this email and no account will be created.',
+      ].join('\n'),
+      html: `<p>Hello ${escapeHtml(fullName)},</p><p>Thank you for signing up for UserState. Open this link within ${hours} hour(s) and press "Confirm my account":</p><p><a href="${escapeHtml(link)}">Confirm my account</a></p><p>If you did not sign up, ignore this email and no account will be created.</p>`,
+    });
+  }
+
+  /** Sends a fresh OTP or link for the pending sign-up `id` and records its hash (resetting wrong attempts). */
+  async function deliver(id: string, pending: Pick<PendingSignUp, 'mode' | 'phone_number' | 'email' | 'full_name' | 'link_hash'>): Promise<void> {
+    const remaining = Math.max(1, await redis.ttl(pendingKey(id)));
+    if (pending.mode === 'OTP') {
+      const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await redis.hset(pendingKey(id), { otp_hash: otpHash(id, otp), attempts: '0' });
+      await sendOtp(pending.phone_number, otp);
+      return;
+    }
+    const linkToken = newOpaqueToken();
+    const hash = hashOpaqueToken(linkToken);
+    await redis.multi().set(linkKey(hash), id, 'EX', remaining).hset(pendingKey(id), { link_hash: hash }).exec();
+    if (pending.link_hash && pending.link_hash !== hash) await redis.del(linkKey(pending.link_hash));
+    await sendLink(pending.email, pending.full_name, linkToken);
+  }
+
+  /** Resolves a registration token (POST /signup's answer) or a mailed link token to its pending sign-up. */
+  async function resolve(token: string): Promise<{ id: string; via: 'registration' | 'link'; pending: PendingSignUp }> {
+    if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new UnauthorizedError(INVALID_TOKEN);
+    const hash = hashOpaqueToken(token);
+    const asRegistration = await readPending(hash);
+    if (asRegistration) return { id: hash, via: 'registration', pending: asRegistration };
+    const linked = await redis.get(linkKey(hash));
+    const asLink = linked ? await readPending(linked) : null;
+    if (linked && asLink) return { id: linked, via: 'link', pending: asLink };
+    if (await redis.exists(doneKey(hash))) throw new ConflictError('Account is already verified, please log in');
+    throw new UnauthorizedError(INVALID_TOKEN);
+  }
+
+  function isReferralCodeViolation(error: unknown): boolean {
+    return error instanceof UniqueConstraintError && (error.parent as { constraint?: string } | undefined)?.constraint === 'user_info_referral_code_key';
+  }
+
+  async function createAccount(pending: PendingSignUp): Promise<void> {
+    await sequelize.transaction(async (t: Transaction) => {
+      await models.UserLogin.create({ username: pending.username, pwd: pending.pwd }, { transaction: t });
+      // Referral codes are random: on the rare collision, retry inside a savepoint so the transaction survives.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await sequelize.transaction({ transaction: t }, async (savepoint) => {
+            await models.UserInfo.create(
+              {
+                username: pending.username,
+                full_name: pending.full_name,
+                email: pending.email,
+                phone_number: pending.phone_number || null,
+                referral_code: generateReferralCode(pending.username),
+              },
+              { transaction: savepoint },
+            );
+          });
+          break;
+        } catch (error) {
+          if (!isReferralCodeViolation(error) || attempt >= 8) throw error;
+        }
+      }
+      await models.UserBalance.create({ username: pending.username }, { transaction: t });
+      if (pending.submitted_by) {
+        const referrer = await models.UserLogin.findByPk(pending.submitted_by, { attributes: ['username'], transaction: t });
+        if (referrer) {
+          await models.ReferralHistory.create(
+            { username: pending.username, submitted_by: pending.submitted_by, referral_code: pending.referral_code, status: 'pending' },
+            { transaction: t },
+          );
+        }
+      }
+    });
+  }
+
+  return {
+    async signUp(input: SignUpInput, ip: string): Promise<{ registration_token: string; mode: SignUpMode; expires_in: number }> {
+      const username = input.username.toLowerCase();
+      const email = input.email.trim().toLowerCase();
+      let phone = '';
+      if (input.mode === 'OTP' && !input.phone_number) {
+        throw new AppError('BAD_REQUEST', 'PhoneRequired', { errors: [{ field: 'phone_number', message: 'is required for OTP sign-up' }] });
+      }
+      if (input.phone_number) {
+        try {
+          phone = normalizePhoneNumber(input.phone_number);
+        } catch {
+          throw new AppError('BAD_REQUEST', 'PhoneFormatErr', { errors: [{ field: 'phone_number', message: 'must be an Indonesian number, e.g. 628123456789' }] });
+        }
+      }
+      assertPasswordPolicy(input.password, { username, email });
+
+      let submittedBy = '';
+      let referralCode = '';
+      if (input.referral_code) {
+        referralCode = input.referral_code.trim().toUpperCase();
+        const referrer = await models.UserInfo.findOne({ where: { referral_code: referralCode }, attributes: ['username'], raw: true });
+        if (!referrer) throw new AppError('BAD_REQUEST', 'referral code not found', { errors: [{ field: 'referral_code', message: 'does not exist' }] });
+        submittedBy = referrer.username;
+      }
+      if (await models.UserLogin.findByPk(username, { attributes: ['username'], raw: true })) throw new ConflictError('Username is already taken');
+      if (await emailTaken(email)) throw new ConflictError('Email is already registered');
+
+      const registrationToken = newOpaqueToken();
+      const id = hashOpaqueToken(registrationToken);
+      const identity = { username, email, password: input.password };
+      const replaces = new Set<string>();
+      const replacing = await reserve(usernameKey(username), id, identity, 'Username is already taken');
+      if (replacing) replaces.add(replacing);
+      try {
+        const replacingEmail = await reserve(emailKey(email), id, identity, 'Email is already registered');
+        if (replacingEmail) replaces.add(replacingEmail);
+      } catch (error) {
+        await release(usernameKey(username), id);
+        throw error;
+      }
+
+      const pending: PendingSignUp = {
+        username,
+        email,
+        full_name: input.full_name.trim(),
+        phone_number: phone,
+        pwd: '',
+        mode: input.mode,
+        submitted_by: submittedBy,
+        referral_code: referralCode,
+        otp_hash: '',
+        attempts: '0',
+        link_hash: '',
+      };
+      try {
+        await limits.consumeSend(input.mode === 'OTP' ? phone : email, 'REGISTER', ip);
+        // The same person starting over: their previous pending sign-up (and its code or link) is dropped now.
+        for (const oldId of replaces) {
+          const old = await readPending(oldId);
+          if (old) await discardPending(oldId, old);
+        }
+        await redis.multi().set(usernameKey(username), id, 'EX', ttl).set(emailKey(email), id, 'EX', ttl).exec();
+        pending.pwd = await hashing.hashPassword(input.password);
+        await redis.multi().hset(pendingKey(id), { ...pending }).expire(pendingKey(id), ttl).exec();
+        await deliver(id, pending);
+      } catch (error) {
+        await discardPending(id, pending);
+        throw error;
+      }
+      logger.info(`sign-up pending for ${username} (${input.mode})`);
+      return { registration_token: registrationToken, mode: input.mode, expires_in: ttl };
+    },
+
+    /** Authenticates the registration-token route guard; throws 401 (unknown/expired) or 409 (already verified). */
+    async authenticate(token: string): Promise<{ registrationId: string }> {
+      const { id } = await resolve(token);
+      return { registrationId: id };
+    },
+
+    /** POST /resend-otp: a new code or link for a pending sign-up, within the send limits. */
+    async resend(token: string, ip: string): Promise<{ mode: SignUpMode; expires_in: number }> {
+      const { id, pending } = await resolve(token);
+      await limits.consumeSend(pending.mode === 'OTP' ? pending.phone_number : pending.email, 'REGISTER', ip);
+      await deliver(id, pending);
+      return { mode: pending.mode, expires_in: Math.max(0, await redis.ttl(pendingKey(id))) };
+    },
+
+    /**
+     * POST /verify-sign-up. The registration token plus the OTP (OTP mode), or the mailed link token (LINK mode:
+     * holding it proves the email). Creates the account once: a Redis claim serialises concurrent verifications
+     * and the primary keys back it up; the loser gets 409.
+     */
+    async verify(token: string, otp: string | undefined): Promise<{ username: string }> {
+      const { id, via, pending } = await resolve(token);
+      if (via === 'registration') {
+        if (pending.mode === 'LINK') throw new ForbiddenError('Account is Not Confirmed');
+        if (!otp) throw new ValidationError([{ field: 'otp', message: 'is required' }], 'OTP is required');
+        const burned = !pending.otp_hash || Number(pending.attempts) >= config.limits.otpMaxAttempts;
+        const burnedError = async () =>
+          new TooManyRequestsError(
+            Math.max(1, await limits.secondsUntilNextSend(pending.phone_number, 'REGISTER')),
+            'Too many wrong codes: this code no longer works, request a new one',
+          );
+        if (burned) throw await burnedError();
+        const expected = Buffer.from(pending.otp_hash, 'hex');
+        const presented = Buffer.from(otpHash(id, otp), 'hex');
+        if (!timingSafeEqual(expected, presented)) {
+          const attempts = await redis.hincrby(pendingKey(id), 'attempts', 1);
+          if (attempts >= config.limits.otpMaxAttempts) {
+            await redis.hset(pendingKey(id), 'otp_hash', '');
+            throw await burnedError();
+          }
+          throw new AppError('BAD_REQUEST', 'Invalid OTP', {
+            errors: [{ field: 'otp', message: `is wrong (${config.limits.otpMaxAttempts - attempts} attempt(s) left)` }],
+          });
+        }
+      }
+
+      if ((await redis.set(claimKey(id), '1', 'EX', 30, 'NX')) !== 'OK') throw new ConflictError('This sign-up is already being verified');
+      try {
+        const current = await readPending(id);
+        if (!current) throw new ConflictError('Account is already verified, please log in');
+        try {
+          await createAccount(current);
+        } catch (error) {
+          if (error instanceof UniqueConstraintError) {
+            const constraint = (error.parent as { constraint?: string } | undefined)?.constraint ?? '';
+            throw new ConflictError(constraint.includes('email') ? 'Email is already registered' : 'Username is already taken');
+          }
+          throw error;
+        }
+        await discardPending(id, current);
+        const markers = redis.multi().set(doneKey(id), current.username, 'EX', 3600);
+        if (current.link_hash) markers.set(doneKey(current.link_hash), current.username, 'EX', 3600);
+        await markers.exec();
+        logger.info(`sign-up verified: account ${current.username} created`);
+        return { username: current.username };
+      } finally {
+        await redis.del(claimKey(id));
+      }
+    },
+
+    /** Whether a token opens a pending sign-up (for the GET /verify-sign-up page); never consumes anything. */
+    async isLinkUsable(token: string): Promise<boolean> {
+      try {
+        await resolve(token);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    /** Login on a pending sign-up: its mode and password hash when `identifier` (username or email) is reserved. */
+    async findPending(identifier: string): Promise<{ mode: SignUpMode; pwd: string } | null> {
+      const lowered = identifier.trim().toLowerCase();
+      const id = (await redis.get(usernameKey(lowered))) ?? (await redis.get(emailKey(lowered)));
+      const pending = id ? await readPending(id) : null;
+      return pending ? { mode: pending.mode, pwd: pending.pwd } : null;
+    },
+
+    /** POST /check/email: an account or a pending sign-up holds this email. Capped per IP (an enumeration oracle). */
+    async isEmailRegistered(email: string, ip: string): Promise<boolean> {
+      await limits.consumeEmailCheck(ip);
+      const lowered = email.trim().toLowerCase();
+      if (await emailTaken(lowered)) return true;
+      const id = await redis.get(emailKey(lowered));
+      return id !== null && (await redis.exists(pendingKey(id))) === 1;
+    },
+  };
+}

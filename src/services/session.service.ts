@@ -1,0 +1,54 @@
+import type { Sequelize } from 'sequelize';
+import { NotFoundError } from '../errors/app-error.js';
+import type { Models } from '../models/index.js';
+import type { TokenService } from './token.service.js';
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+/** What the JWT layer established about the caller. */
+export interface SessionPrincipal {
+  username: string;
+  agent: boolean;
+  jti: string;
+  exp: number;
+}
+
+/** /extend, /logout, /verify and /deactivate: the life of an access token after login. */
+export function createSessionService(deps: { sequelize: Sequelize; models: Models; tokens: TokenService }) {
+  const { sequelize, models, tokens } = deps;
+
+  async function loadAccount(username: string): Promise<{ pwd: string; agent: boolean }> {
+    const login = await models.UserLogin.findByPk(username, { attributes: ['pwd'], raw: true });
+    if (!login) throw new NotFoundError('Account does not exist');
+    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['agent'], raw: true });
+    return { pwd: login.pwd, agent: info?.agent ?? false };
+  }
+
+  return {
+    /**
+     * A fresh token (new jti, new expiry, agent re-read from user_info). The presented token is revoked, so extending
+     * rotates the session instead of multiplying live tokens.
+     */
+    async extend(caller: SessionPrincipal): Promise<{ token: string; exp: number; agent: boolean }> {
+      const account = await loadAccount(caller.username);
+      const issued = tokens.issue(caller.username, account.pwd, account.agent);
+      await tokens.revoke(caller.jti, caller.exp);
+      return { ...issued, agent: account.agent };
+    },
+
+    /** The presented token stops working at once, on every instance (Redis denylist until it would expire). */
+    async logout(caller: SessionPrincipal): Promise<void> {
+      await tokens.revoke(caller.jti, caller.exp);
+    },
+
+    /** Records why, disables the account (one transaction), then kills every token of the user. */
+    async deactivate(caller: SessionPrincipal, reason: string): Promise<void> {
+      await sequelize.transaction(async (transaction) => {
+        const [updated] = await models.UserLogin.update({ disabled: true }, { where: { username: caller.username }, transaction });
+        if (!updated) throw new NotFoundError('Account does not exist');
+        await models.DeactivateReason.create({ username: caller.username, reason: reason.trim() }, { transaction });
+      });
+      await tokens.invalidateUser(caller.username);
+    },
+  };
+}
