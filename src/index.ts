@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   try {
     server = await startServer({ config, logger });
   } catch (error) {
-    if (error instanceof StartupError) {
+    if (error instanceof StartupError || error instanceof ConfigError) {
       logger.error(error.message);
       process.exit(1);
     }

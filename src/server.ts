@@ -130,7 +130,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
     realtime: { publish: (username, update) => realtime.target?.publish(username, update) },
   };
-  const services = createServices(clients);
+  let services: Services;
+  try {
+    services = createServices(clients);
+  } catch (error) {
+    // e.g. an invalid voucher file: release what was opened before reporting it.
+    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
+    for (const client of [redis, pubClient, subClient]) client.disconnect();
+    throw error;
+  }
   const authenticators = createAuthenticators(services.authDeps);
   const app = createApp({
     config,
@@ -187,6 +195,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         db.sequelize.close(),
         clients.gatewayLog.close(),
         clients.mailer.close(),
+        clients.push.close(),
         redis.quit(),
         pubClient.quit(),
         subClient.quit(),

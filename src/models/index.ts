@@ -6,6 +6,7 @@ import { ApiKey } from './api-key.model.js';
 import { BankAccount } from './bank-account.model.js';
 import { BankChannel } from './bank-channel.model.js';
 import { DeactivateReason } from './deactivate-reason.model.js';
+import { Faq } from './faq.model.js';
 import { Fcm } from './fcm.model.js';
 import { IdempotencyKey } from './idempotency-key.model.js';
 import { MarketingOffer } from './marketing-offer.model.js';
@@ -40,6 +41,7 @@ export const models = {
   PaymentType,
   DeactivateReason,
   IdempotencyKey,
+  Faq,
 };
 export type Models = typeof models;
 

@@ -1,0 +1,50 @@
+import type { createFaqController } from '../controllers/faq.controller.js';
+import { createFaqBody, faqIdParams, faqListQuery, faqListResponse, faqResponse, updateFaqBody } from '../schemas/faq.schema.js';
+import type { RouteDeclaration } from './route.js';
+
+export function faqRoutes(controller: ReturnType<typeof createFaqController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'get',
+      path: '/faq/list',
+      auth: 'none',
+      summary: 'Active FAQ entries by sort_order then id, optionally of one category',
+      tags: ['FAQ'],
+      schemas: { query: faqListQuery },
+      response: { status: 200, schema: faqListResponse },
+      handler: controller.list,
+    },
+    {
+      method: 'post',
+      path: '/faq',
+      auth: 'basic',
+      summary: 'Create an FAQ entry',
+      tags: ['FAQ'],
+      schemas: { body: createFaqBody },
+      response: { status: 201, schema: faqResponse },
+      handler: controller.create,
+    },
+    {
+      method: 'put',
+      path: '/faq/:id',
+      auth: 'basic',
+      summary: 'Change an FAQ entry',
+      tags: ['FAQ'],
+      schemas: { body: updateFaqBody, params: faqIdParams },
+      errors: [404],
+      response: { status: 200, schema: faqResponse },
+      handler: controller.update,
+    },
+    {
+      method: 'delete',
+      path: '/faq/:id',
+      auth: 'basic',
+      summary: 'Delete an FAQ entry',
+      tags: ['FAQ'],
+      schemas: { params: faqIdParams },
+      errors: [404],
+      response: { status: 200, schema: faqResponse },
+      handler: controller.remove,
+    },
+  ];
+}

@@ -1,0 +1,28 @@
+import type { createMarketingOfferController } from '../controllers/marketing-offer.controller.js';
+import { createMarketingOfferBody, marketingOfferCreatedResponse, marketingOfferListResponse } from '../schemas/marketing-offer.schema.js';
+import type { RouteDeclaration } from './route.js';
+
+export function marketingOfferRoutes(controller: ReturnType<typeof createMarketingOfferController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'get',
+      path: '/marketing-offer/list',
+      auth: 'jwt',
+      summary: 'Active, unexpired offers for everyone or for the caller, newest first',
+      tags: ['Marketing'],
+      response: { status: 200, schema: marketingOfferListResponse },
+      handler: controller.list,
+    },
+    {
+      method: 'post',
+      path: '/marketing-offer',
+      auth: 'basic',
+      summary: 'Create a marketing offer (optionally for one user)',
+      tags: ['Marketing'],
+      schemas: { body: createMarketingOfferBody },
+      errors: [404],
+      response: { status: 201, schema: marketingOfferCreatedResponse },
+      handler: controller.create,
+    },
+  ];
+}

@@ -1,0 +1,30 @@
+import type { createPointMutationController } from '../controllers/point-mutation.controller.js';
+import { pointsHistoryQuery, pointsHistoryResponse, redeemPointsBody, redeemPointsResponse } from '../schemas/point-mutation.schema.js';
+import type { RouteDeclaration } from './route.js';
+
+export function pointMutationRoutes(controller: ReturnType<typeof createPointMutationController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'get',
+      path: '/points/history',
+      auth: 'jwt',
+      summary: "The caller's point mutations, newest first (limit 1-100, default 20; offset)",
+      tags: ['Points'],
+      schemas: { query: pointsHistoryQuery },
+      response: { status: 200, schema: pointsHistoryResponse },
+      handler: controller.history,
+    },
+    {
+      method: 'post',
+      path: '/points/redeem',
+      auth: 'jwt',
+      summary: 'Convert points to balance at POINT_VALUE_IDR rupiah per point',
+      tags: ['Points'],
+      schemas: { body: redeemPointsBody },
+      headers: [{ name: 'Idempotency-Key', description: 'a retry with the same key answers the first result without redeeming again' }],
+      errors: [409, 422],
+      response: { status: 200, schema: redeemPointsResponse },
+      handler: controller.redeem,
+    },
+  ];
+}

@@ -1,0 +1,58 @@
+import type { JsonSchema } from '../routers/route.js';
+import { idSchema } from './address.schema.js';
+
+const categorySchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'payment' };
+
+const faqProperties = {
+  category: categorySchema,
+  question: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
+  answer: { type: 'string', minLength: 1, maxLength: 10000, pattern: '\\S' },
+  sort_order: { type: 'integer', minimum: -1000000, maximum: 1000000 },
+  is_active: { type: 'boolean' },
+};
+
+export const faqListQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { category: categorySchema },
+};
+
+export const createFaqBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question', 'answer'],
+  properties: faqProperties,
+};
+
+export const updateFaqBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: faqProperties,
+};
+
+export const faqIdParams: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: idSchema },
+};
+
+const faqSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    category: { type: 'string' },
+    question: { type: 'string' },
+    answer: { type: 'string' },
+    sort_order: { type: 'integer' },
+    is_active: { type: 'boolean' },
+  },
+};
+
+export const faqListResponse: JsonSchema = { type: 'array', items: faqSchema };
+
+export const faqResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, faq: faqSchema },
+};

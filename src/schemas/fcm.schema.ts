@@ -1,0 +1,52 @@
+import type { JsonSchema } from '../routers/route.js';
+
+const tokenSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096, pattern: '^[^\\s]+$', example: 'fcm_device_token…' };
+
+export const registerFcmBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token', 'device_type'],
+  properties: { token: tokenSchema, device_type: { type: 'string', enum: ['android', 'ios', 'web'] } },
+};
+
+export const deleteFcmTokenQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: tokenSchema },
+};
+
+/** FCM refuses data keys it reserves for itself (the whole message would fail), so they are refused here. */
+export const sendPushBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'title', 'body'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 64 },
+    title: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' },
+    body: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
+    data: {
+      type: 'object',
+      maxProperties: 20,
+      propertyNames: { minLength: 1, maxLength: 64, pattern: '^(?!(from|notification|message_type)$)(?!(google|gcm)\\.)[A-Za-z0-9_.-]+$' },
+      additionalProperties: { type: 'string', maxLength: 1000 },
+      example: { offer_id: '123' },
+    },
+  },
+};
+
+export const fcmMessageResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: { type: 'boolean', const: true }, message: { type: 'string' } },
+};
+
+export const sendPushResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'boolean', const: true },
+    message: { type: 'string' },
+    success_count: { type: 'integer' },
+    failure_count: { type: 'integer' },
+    removed_tokens: { type: 'integer', description: 'tokens FCM reported invalid, now deleted' },
+  },
+};

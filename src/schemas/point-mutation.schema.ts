@@ -1,0 +1,44 @@
+import type { JsonSchema } from '../routers/route.js';
+
+export const pointsHistoryQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
+  },
+};
+
+export const redeemPointsBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['points'],
+  properties: { points: { type: 'integer', minimum: 1, maximum: 2147483647, example: 100 } },
+};
+
+export const pointsHistoryResponse: JsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      type: { type: 'string', enum: ['CREDIT', 'DEBIT'] },
+      amount: { type: 'integer' },
+      description: { type: ['string', 'null'] },
+      created_at: { type: 'string', format: 'date-time' },
+    },
+  },
+};
+
+export const redeemPointsResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'boolean', const: true },
+    message: { type: 'string' },
+    transaction_id: { type: 'string' },
+    points_redeemed: { type: 'integer' },
+    amount: { type: 'number', description: 'rupiah credited to the balance' },
+    balance: { type: 'number' },
+    points: { type: 'integer' },
+  },
+};

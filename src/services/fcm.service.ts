@@ -1,0 +1,58 @@
+import { Op, QueryTypes, type Sequelize } from 'sequelize';
+import { NotFoundError, ServiceUnavailableError } from '../errors/app-error.js';
+import type { PushSender } from '../integrations/fcm.js';
+import type { Models } from '../models/index.js';
+import type { Logger } from '../utilities/logger.js';
+
+export type DeviceType = 'android' | 'ios' | 'web';
+
+export interface SendResult {
+  success_count: number;
+  failure_count: number;
+  removed_tokens: number;
+}
+
+export type FcmService = ReturnType<typeof createFcmService>;
+
+/** Device tokens (one row per token) and sending to every device of a user through the PushSender. */
+export function createFcmService(deps: { sequelize: Sequelize; models: Models; push: PushSender; logger: Logger }) {
+  const { sequelize, models, push, logger } = deps;
+
+  return {
+    /** Upsert by token: a token registered again (by anyone) belongs to the latest caller. */
+    async register(username: string, token: string, deviceType: DeviceType): Promise<{ moved: boolean }> {
+      const [row] = await sequelize.query<{ inserted: boolean }>(
+        `INSERT INTO fcm (username, token, device_type) VALUES (:username, :token, :deviceType)
+         ON CONFLICT (token) DO UPDATE SET username = EXCLUDED.username, device_type = EXCLUDED.device_type
+         RETURNING (xmax = 0) AS inserted`,
+        { replacements: { username, token, deviceType }, type: QueryTypes.SELECT },
+      );
+      return { moved: row?.inserted === false };
+    },
+
+    /** Only the caller's own token; anyone else's (or an unknown one) answers 404. */
+    async unregister(username: string, token: string): Promise<void> {
+      const removed = await models.Fcm.destroy({ where: { username, token } });
+      if (removed === 0) throw new NotFoundError('Token not found');
+    },
+
+    /** Sends to every token of the user and deletes the ones FCM reports as unregistered or invalid. */
+    async sendToUser(username: string, message: { title: string; body: string; data?: Record<string, string> }): Promise<SendResult> {
+      if (!push.enabled) throw new ServiceUnavailableError('Push notifications are not configured');
+      const user = await models.UserLogin.findOne({ where: { username }, attributes: ['username'] });
+      if (!user) throw new NotFoundError('User not found');
+      const rows = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
+      if (rows.length === 0) return { success_count: 0, failure_count: 0, removed_tokens: 0 };
+      const result = await push.sendToTokens(
+        rows.map((r) => r.token),
+        message,
+      );
+      let removed = 0;
+      if (result.invalidTokens.length > 0) {
+        removed = await models.Fcm.destroy({ where: { username, token: { [Op.in]: result.invalidTokens } } });
+        logger.info('removed device tokens FCM reported invalid', { username, removed });
+      }
+      return { success_count: result.successCount, failure_count: result.failureCount, removed_tokens: removed };
+    },
+  };
+}
