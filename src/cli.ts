@@ -8,7 +8,20 @@ import { prepareDatabase } from './server.js';
 import { createHashingCenter } from './utilities/hashing-center.js';
 import { createLogger, type Logger } from './utilities/logger.js';
 import { createApiKeyService } from './services/api-key.service.js';
+import { createAgentService } from './services/agent.service.js';
+import { createMaintenanceService } from './services/maintenance.service.js';
+import { createTokenService } from './services/token.service.js';
+import { createEncryptor } from './utilities/encrypt.js';
 import type { Database } from './models/index.js';
+import { createXenditGateway } from './integrations/xendit.js';
+import { createGatewayLog } from './integrations/gateway-log.js';
+import { createDisabledPushSender } from './integrations/fcm.js';
+import { runExclusively } from './scheduler/xendit.scheduler.js';
+import { createWalletService } from './services/wallet.service.js';
+import { createPaymentService } from './services/payment.service.js';
+import { createBankAccountService } from './services/bank-account.service.js';
+import { createPayoutService } from './services/payout.service.js';
+import { createReferralService } from './services/referral.service.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -71,7 +84,125 @@ export const COMMANDS: Record<string, CliCommand> = {
       ctx.out(`revoked the API key of "${holder}"`);
     },
   },
+  'balance:sync-init': {
+    usage: 'balance:sync-init',
+    summary: 'create the missing user_balance rows of existing users (data from the old system); idempotent',
+    async run(args, ctx) {
+      if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
+      const result = await maintenanceOf(ctx).syncInitBalance();
+      ctx.out(
+        `created ${result.created} missing user_balance row${result.created === 1 ? '' : 's'}${result.fromLedger ? ` (${result.fromLedger} seeded from existing ledger rows)` : ''}`,
+      );
+      if (result.skipped.length > 0) {
+        throw new Error(
+          `${result.skipped.length} user(s) left without a balance row because their ledger nets negative: ${result.skipped.join(', ')}`,
+        );
+      }
+    },
+  },
+  'user:agent': {
+    usage: 'user:agent <username> on|off',
+    summary: "make a user an agent or not; shows in the user's next token (off also revokes the user's current tokens)",
+    needsRedis: true,
+    async run(args, ctx) {
+      const [username, state, ...rest] = args;
+      if (!username || (state !== 'on' && state !== 'off') || rest.length > 0) throw new UsageError('give a username and on or off');
+      const tokens = createTokenService({ auth: ctx.config.auth, redis: ctx.redis, models: ctx.db.models });
+      const agents = createAgentService({ sequelize: ctx.db.sequelize, models: ctx.db.models, tokens });
+      const result = await agents.setAgent(username, state === 'on');
+      ctx.out(
+        result.changed
+          ? `"${username}" is ${result.agent ? 'now' : 'no longer'} an agent (from the next token)`
+          : `"${username}" is already ${result.agent ? 'an agent' : 'not an agent'}; the agent flag is unchanged`,
+      );
+      if (result.tokensRevoked) ctx.out(`revoked the current tokens of "${username}"; the next sign-in carries agent: false`);
+    },
+  },
+  'xendit:sync': {
+    usage: 'xendit:sync [username...]',
+    summary: 'run the Xendit sync job now (pending invoices and payouts), optionally for some users only; skips if another runner holds the lock',
+    needsRedis: true,
+    async run(args, ctx) {
+      for (const arg of args) if (!/^[A-Za-z0-9_.-]{1,64}$/.test(arg)) throw new UsageError(`"${arg}" is not a username`);
+      const usernames = args.length ? args : undefined;
+      const { payments, payouts, close } = paymentsOf(ctx);
+      try {
+        const summary = await runExclusively(ctx.redis, ctx.logger, async () => {
+          const invoices = await payments.expireStatusUpdater(usernames ? { usernames } : {});
+          const payoutSummary = await payouts.syncPendingPayouts(usernames ? { usernames } : {});
+          ctx.out(`invoices: checked ${invoices.checked}, updated ${invoices.updated}, failed ${invoices.failed}`);
+          ctx.out(`payouts: checked ${payoutSummary.checked}, updated ${payoutSummary.updated}, failed ${payoutSummary.failed}`);
+          return {
+            checked: invoices.checked + payoutSummary.checked,
+            updated: invoices.updated + payoutSummary.updated,
+            failed: invoices.failed + payoutSummary.failed,
+          };
+        });
+        if (!summary) throw new Error('sync already running on another instance; try again later');
+      } finally {
+        await close();
+      }
+    },
+  },
+  'encryption:reencrypt': {
+    usage: 'encryption:reencrypt [--batch-size=N]',
+    summary: 're-encrypt data at rest (bank account numbers) under ENCRYPTION_CURRENT_KEY, in batches; run after a key rotation',
+    async run(args, ctx) {
+      let batchSize: number | undefined;
+      for (const arg of args) {
+        const match = /^--batch-size=([1-9]\d{0,5})$/.exec(arg);
+        if (!match) throw new UsageError(`unexpected argument "${arg}"`);
+        batchSize = Number(match[1]);
+      }
+      const results = await maintenanceOf(ctx).reencryptAll(batchSize === undefined ? {} : { batchSize });
+      const failures: string[] = [];
+      for (const r of results) {
+        ctx.out(
+          `${r.table}.${r.column}: re-encrypted ${r.reencrypted} under key "${ctx.config.encryption.currentKeyId}"` +
+            `, encrypted ${r.encryptedPlaintext} legacy plaintext, ${r.alreadyCurrent} already current, ${r.failed.length} failed`,
+        );
+        for (const f of r.failed) failures.push(`${r.table} id ${f.id}: ${f.reason}`);
+      }
+      if (failures.length > 0) throw new Error(`${failures.length} value(s) left unchanged:\n  ${failures.join('\n  ')}`);
+    },
+  },
 };
+
+/**
+ * The payment services for the CLI: real Xendit and gateway logs, no push and no live socket updates (the CLI has no
+ * Socket.io server; clients see the new status on their next read).
+ */
+function paymentsOf(ctx: CliContext) {
+  const { sequelize, models } = ctx.db;
+  const xendit = createXenditGateway(ctx.config.xendit, ctx.logger);
+  const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
+  const push = createDisabledPushSender();
+  const wallet = createWalletService({ sequelize, models, config: ctx.config.xendit });
+  const referrals = createReferralService({ sequelize, models, bonusPoints: ctx.config.wallet.referralBonusPoints, logger: ctx.logger });
+  const payments = createPaymentService({
+    sequelize,
+    models,
+    config: ctx.config.xendit,
+    xendit,
+    wallet,
+    logger: ctx.logger,
+    realtime: { publish: () => undefined },
+    push,
+    gatewayLog,
+    hooks: { completeReferral: (username) => referrals.completeReferral(username) },
+  });
+  const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption) });
+  const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push });
+  return { payments, payouts, close: () => gatewayLog.close() };
+}
+
+function maintenanceOf(ctx: CliContext) {
+  return createMaintenanceService({
+    sequelize: ctx.db.sequelize,
+    encryptor: createEncryptor(ctx.config.encryption),
+    currentKeyId: ctx.config.encryption.currentKeyId,
+  });
+}
 
 function apiKeysOf(ctx: CliContext) {
   return createApiKeyService({ auth: ctx.config.auth, redis: ctx.redis, models: ctx.db.models, hashing: createHashingCenter(ctx.config.auth) });

@@ -7,8 +7,14 @@ import type { SmsSender } from '../integrations/sms.js';
 import type { XenditGateway } from '../integrations/xendit.js';
 import type { Database } from '../models/index.js';
 import type { PaymentStatusPublisher } from '../socket/payment-status.socket.js';
-import type { AuthDeps } from '../middleware/passport.js';
-import type { SyncJob } from '../scheduler/xendit.scheduler.js';
+import { createLocalLogin, createRegistrationTokenAuth, type AuthDeps } from '../middleware/passport.js';
+import { loginBody } from '../schemas/auth.schema.js';
+import { createAuthService } from './auth.service.js';
+import { createPasswordService } from './password.service.js';
+import { createRateLimitService } from './rate-limit.service.js';
+import { createRegistrationService } from './registration.service.js';
+import { createSessionService } from './session.service.js';
+import { runExclusively, type SyncJob } from '../scheduler/xendit.scheduler.js';
 import { createHashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
 import { createApiKeyService } from './api-key.service.js';
@@ -16,6 +22,21 @@ import { createHealthService } from './health.service.js';
 import { createIdempotencyService } from './idempotency.service.js';
 import { createEncryptor } from '../utilities/encrypt.js';
 import { createTokenService } from './token.service.js';
+import { createUserInfoService } from './user-info.service.js';
+import { createAddressService } from './address.service.js';
+import { createPointMutationService } from './point-mutation.service.js';
+import { createReferralService } from './referral.service.js';
+import { createMarketingOfferService } from './marketing-offer.service.js';
+import { createVoucherService } from './voucher.service.js';
+import { createFcmService } from './fcm.service.js';
+import { createFaqService } from './faq.service.js';
+import { createQrCodeService } from './qrcode.service.js';
+import { createAgentService } from './agent.service.js';
+import { createMaintenanceService } from './maintenance.service.js';
+import { createWalletService } from './wallet.service.js';
+import { createPaymentService } from './payment.service.js';
+import { createBankAccountService } from './bank-account.service.js';
+import { createPayoutService } from './payout.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -45,7 +66,70 @@ export function createServices(clients: Clients) {
   const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
-  // Replaced by the payment service's expireStatusUpdater (issue 5); the schedule itself is wired in server.ts.
-  const runXenditSync: SyncJob = async () => ({ checked: 0, updated: 0, failed: 0 });
-  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger };
+  // Accounts and authentication (issue 3).
+  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
+  const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, logger };
+  const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms });
+  const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer });
+  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens });
+  const auth = createAuthService({ ...authServiceDeps, registration });
+  authDeps.localLogin = createLocalLogin(async (input) => {
+    const result = await auth.login(input);
+    return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, exp: result.exp, token: result.token };
+  }, loginBody);
+  authDeps.registrationToken = createRegistrationTokenAuth((token) => registration.authenticate(token));
+  const agents = createAgentService({ sequelize: db.sequelize, models, tokens });
+  const maintenance = createMaintenanceService({ sequelize: db.sequelize, encryptor, currentKeyId: config.encryption.currentKeyId });
+  // Issue 4: profiles, addresses, points, referrals, offers, vouchers, push, FAQ. The voucher catalog is loaded and
+  // validated here, so an invalid VOUCHER_FILE makes createServices (and the boot) fail with a clear message.
+  const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
+  const addresses = createAddressService({ sequelize: db.sequelize, models, maxPerUser: config.wallet.addressMaxPerUser });
+  const points = createPointMutationService({ sequelize: db.sequelize, models, pointValueIdr: config.wallet.pointValueIdr });
+  const referrals = createReferralService({ sequelize: db.sequelize, models, bonusPoints: config.wallet.referralBonusPoints, logger });
+  const marketingOffers = createMarketingOfferService({ sequelize: db.sequelize, models });
+  const vouchers = createVoucherService({ sequelize: db.sequelize, models, voucherFile: config.voucherFile });
+  const fcm = createFcmService({ sequelize: db.sequelize, models, push: clients.push, logger });
+  const faqs = createFaqService({ sequelize: db.sequelize, models });
+  // Issue 5: wallet, Xendit invoices and callbacks, payouts, and the sync job (the seed's expireStatusUpdater).
+  const wallet = createWalletService({ sequelize: db.sequelize, models, config: config.xendit });
+  const payments = createPaymentService({
+    sequelize: db.sequelize,
+    models,
+    config: config.xendit,
+    xendit: clients.xendit,
+    wallet,
+    logger,
+    realtime: clients.realtime,
+    push: clients.push,
+    gatewayLog: clients.gatewayLog,
+    hooks: { completeReferral: (username) => referrals.completeReferral(username) },
+  });
+  const bankAccounts = createBankAccountService({ sequelize: db.sequelize, models, encryptor });
+  // Issue 6: QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
+  const qrCodes = createQrCodeService({ referral: config.referral, models, invoices: payments });
+  const payouts = createPayoutService({
+    sequelize: db.sequelize,
+    models,
+    config: config.xendit,
+    xendit: clients.xendit,
+    wallet,
+    bankAccounts,
+    logger,
+    gatewayLog: clients.gatewayLog,
+    push: clients.push,
+  });
+  /** One tick of the sync job: pending invoices, then pending payouts. Run under the Redis lock by the scheduler. */
+  const runXenditSync: SyncJob = async () => {
+    const invoices = await payments.expireStatusUpdater();
+    const payoutSummary = await payouts.syncPendingPayouts();
+    return {
+      checked: invoices.checked + payoutSummary.checked,
+      updated: invoices.updated + payoutSummary.updated,
+      failed: invoices.failed + payoutSummary.failed,
+    };
+  };
+  /** POST /sys/scheduler/xendit-sync: the same job under the same lock; null when another runner holds it. */
+  const runXenditSyncNow = () => runExclusively(redis, logger, runXenditSync);
+
+  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow };
 }

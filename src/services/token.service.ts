@@ -9,6 +9,8 @@ export interface AccessTokenPayload {
   user: string;
   agent: boolean;
   jti: string;
+  /** Issued-at in milliseconds: compared with the user's not-before mark, which has finer grain than `iat`. */
+  ims: number;
   iat: number;
   exp: number;
 }
@@ -49,6 +51,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
   const cache = new Map<string, CachedUserKey>();
   const versionKey = (username: string) => `auth:ver:${username}`;
   const denyKey = (jti: string) => `auth:deny:${jti}`;
+  const notBeforeKey = (username: string) => `auth:nbf:${username}`;
 
   async function loadUserKey(username: string, version: string | null): Promise<CachedUserKey> {
     const login = await models.UserLogin.findByPk(username, { attributes: ['pwd', 'disabled'], raw: true });
@@ -62,10 +65,13 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     return entry;
   }
 
-  async function readRevocationState(jti: string, username: string): Promise<{ denied: boolean; version: string | null }> {
+  async function readRevocationState(
+    jti: string,
+    username: string,
+  ): Promise<{ denied: boolean; version: string | null; notBeforeMs: number }> {
     try {
-      const [denied, version] = await redis.mget(denyKey(jti), versionKey(username));
-      return { denied: denied !== null, version: version ?? null };
+      const [denied, version, notBefore] = await redis.mget(denyKey(jti), versionKey(username), notBeforeKey(username));
+      return { denied: denied !== null, version: version ?? null, notBeforeMs: Number(notBefore ?? 0) };
     } catch (error) {
       throw new ServiceUnavailableError('Session store is unavailable, please retry shortly', 5);
     }
@@ -75,9 +81,10 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     /** Signs a token for the user whose current password hash is `passwordHash`. */
     issue(username: string, passwordHash: string, agent: boolean): IssuedToken {
       const key = deriveUserKey(auth.secret, passwordHash);
-      const now = Math.floor(Date.now() / 1000);
+      const nowMs = Date.now();
+      const now = Math.floor(nowMs / 1000);
       const exp = now + auth.jwtExpiresInSeconds;
-      const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), iat: now, exp };
+      const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), ims: nowMs, iat: now, exp };
       // No `noTimestamp`: jsonwebtoken would delete our iat; without it, it keeps the iat we set.
       return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM }), exp };
     },
@@ -90,6 +97,9 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       if (!username || !jti) throw new UnauthorizedError('Invalid token');
       const state = await readRevocationState(jti, username);
       if (state.denied) throw new UnauthorizedError('Token has been revoked');
+      // Only ever used to refuse: a forged `ims` still has to pass the signature check that follows.
+      const issuedAtMs = typeof decoded?.ims === 'number' ? decoded.ims : 0;
+      if (issuedAtMs < state.notBeforeMs) throw new UnauthorizedError('Token has been revoked');
       let entry = cache.get(username);
       if (!entry || entry.version !== state.version) entry = await loadUserKey(username, state.version);
       if (!entry.key) throw new UnauthorizedError('Invalid token');
@@ -113,10 +123,17 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       await redis.set(denyKey(jti), '1', 'PX', ttlMs);
     },
 
-    /** Password change, reset, deactivation, agent change: every instance reloads this user's key on its next request. */
+    /**
+     * Password change, reset, deactivation, agent demotion: every token issued before now is refused on every
+     * instance (a not-before mark kept for a token lifetime), and every instance reloads the user's key.
+     */
     async invalidateUser(username: string): Promise<void> {
       cache.delete(username);
-      await redis.incr(versionKey(username));
+      await redis
+        .multi()
+        .set(notBeforeKey(username), String(Date.now()), 'EX', auth.jwtExpiresInSeconds)
+        .incr(versionKey(username))
+        .exec();
     },
   };
 }

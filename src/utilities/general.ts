@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 // Imported as JSON modules so tsx and tsc agree, and `tsc` copies them next to the compiled code (dist/libraries/).
 import dayCodes from '../../libraries/dir_day.json' with { type: 'json' };
+import digitCodes from '../../libraries/dir_digits.json' with { type: 'json' };
 import monthCodes from '../../libraries/dir_month.json' with { type: 'json' };
 import yearCodes from '../../libraries/dir_year.json' with { type: 'json' };
 
@@ -41,8 +42,10 @@ export function generateRandomString(length: number, numberOnly = false): string
 }
 
 /**
- * `<PREFIX>-<year><month><day>-<12 random A-Z0-9>`, e.g. `TRX-CKP-7Q2M9XK4B1ZD`, from the libraries/ tables.
- * The date is read in UTC so every instance codes the same instant the same way.
+ * `<PREFIX>-<year><month><day><hour>-<12 random A-Z0-9>`, e.g. `TRX-CLVCD-7Q2M9XK4B1ZD` (2026-12-31, 23h), from the
+ * libraries/ tables: year, month and day one character each (dir_year, dir_month, dir_day), the two-digit hour
+ * one character per digit (dir_digits: 0 → A … 9 → J). The date is read in UTC so every instance codes the same
+ * instant the same way, and ids sort by day and hour within a prefix.
  */
 export function generateDateCodedId(prefix: string, date = new Date()): string {
   if (!ID_PREFIX.test(prefix)) throw new RangeError(`id prefix must be 1-16 characters A-Z0-9, got "${prefix}"`);
@@ -50,9 +53,15 @@ export function generateDateCodedId(prefix: string, date = new Date()): string {
   const year = lookupCode(yearCodes, date.getUTCFullYear(), 'year');
   const month = lookupCode(monthCodes, date.getUTCMonth() + 1, 'month');
   const day = lookupCode(dayCodes, date.getUTCDate(), 'day');
-  const id = `${prefix}-${year}${month}${day}-${pickRandom(UPPER_ALPHANUMERIC, ID_RANDOM_LENGTH)}`;
+  const hour = encodeDigits(date.getUTCHours(), 2);
+  const id = `${prefix}-${year}${month}${day}${hour}-${pickRandom(UPPER_ALPHANUMERIC, ID_RANDOM_LENGTH)}`;
   if (id.length > ID_MAX_LENGTH) throw new RangeError(`id longer than ${ID_MAX_LENGTH} characters`);
   return id;
+}
+
+/** `value` zero-padded to `width` digits, each digit replaced by its letter from libraries/dir_digits.json. */
+function encodeDigits(value: number, width: number): string {
+  return [...String(value).padStart(width, '0')].map((digit) => lookupCode(digitCodes, Number(digit), 'digits')).join('');
 }
 
 function lookupCode(table: Readonly<Record<string, string>>, value: number, what: string): string {

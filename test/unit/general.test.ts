@@ -70,11 +70,11 @@ describe('generateRandomString', () => {
 });
 
 describe('generateDateCodedId', () => {
-  it('codes year, month and day from the libraries tables in UTC', () => {
+  it('codes year, month, day and hour from the libraries tables in UTC', () => {
     const id = generateDateCodedId('TRX', new Date('2026-12-31T23:30:00Z'));
-    assert.match(id, /^TRX-CLV-[A-Z0-9]{12}$/);
-    assert.match(generateDateCodedId('PAY', new Date('2024-01-01T00:00:00Z')), /^PAY-AA1-[A-Z0-9]{12}$/);
-    assert.match(generateDateCodedId('TRX', new Date('2059-06-15T00:00:00Z')), /^TRX-9FF-[A-Z0-9]{12}$/);
+    assert.match(id, /^TRX-CLVCD-[A-Z0-9]{12}$/);
+    assert.match(generateDateCodedId('PAY', new Date('2024-01-01T00:00:00Z')), /^PAY-AA1AA-[A-Z0-9]{12}$/);
+    assert.match(generateDateCodedId('TRX', new Date('2059-06-15T00:00:00Z')), /^TRX-9FFAA-[A-Z0-9]{12}$/);
   });
 
   it('stays within 40 characters for the longest prefix', () => {

@@ -1,0 +1,26 @@
+import type { Request, Response } from 'express';
+import { inputOf } from '../middleware/request-context.js';
+import type { AgentService } from '../services/agent.service.js';
+
+export interface SetAgentBody {
+  username: string;
+  agent: boolean;
+}
+
+/** Operator actions on users, for internal services (Basic auth). */
+export function createSysUserController(agents: AgentService) {
+  return {
+    async setAgent(_req: Request, res: Response) {
+      const { username, agent } = inputOf<SetAgentBody>(res).body;
+      const result = await agents.setAgent(username, agent);
+      res.status(200).json({
+        status: true,
+        message: result.changed ? `User is ${agent ? 'now' : 'no longer'} an agent` : `User was already ${agent ? '' : 'not '}an agent`,
+        username: result.username,
+        agent: result.agent,
+        changed: result.changed,
+        tokens_revoked: result.tokensRevoked,
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { createQrCodeController } from '../controllers/qrcode.controller.js';
+import type { RouteDeclaration } from './route.js';
+
+const PNG = {
+  status: 200,
+  contentType: 'image/png',
+  description: 'PNG image of a QR code; strong ETag, answers 304 to a matching If-None-Match',
+};
+const CACHE_HEADERS = [{ name: 'If-None-Match', description: 'ETag of a copy the client holds; 304 when it is still current' }];
+
+export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'get',
+      path: '/user/referral-code/qr',
+      auth: 'jwt',
+      summary: "QR code (PNG) of the caller's referral link, REFERRAL_LINK_BASE?ref=CODE (default PUBLIC_URL/signup)",
+      tags: ['User'],
+      headers: CACHE_HEADERS,
+      response: PNG,
+      errors: [404],
+      handler: controller.getReferralQrCode,
+    },
+    {
+      method: 'get',
+      path: '/invoice/qr',
+      auth: 'none',
+      summary: "QR code (PNG) of an invoice's payment page, to open it on another device (same visibility as /invoice/detail)",
+      tags: ['Payment'],
+      schemas: {
+        query: {
+          type: 'object',
+          properties: { invoice_id: { type: 'string', minLength: 1, maxLength: 128, description: 'Xendit invoice id' } },
+          required: ['invoice_id'],
+          additionalProperties: false,
+        },
+      },
+      headers: CACHE_HEADERS,
+      response: PNG,
+      errors: [404],
+      handler: controller.getInvoiceQrCode,
+    },
+  ];
+}

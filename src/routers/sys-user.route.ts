@@ -1,0 +1,42 @@
+import type { createSysUserController } from '../controllers/sys-user.controller.js';
+import type { RouteDeclaration } from './route.js';
+
+export function sysUserRoutes(controller: ReturnType<typeof createSysUserController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'post',
+      path: '/sys/user/agent',
+      auth: 'basic',
+      summary:
+        "Make a user an agent or not (user_info.agent). Shows in the user's next token; turning it off also revokes the user's existing tokens",
+      tags: ['System'],
+      schemas: {
+        body: {
+          type: 'object',
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64 },
+            agent: { type: 'boolean' },
+          },
+          required: ['username', 'agent'],
+          additionalProperties: false,
+        },
+      },
+      response: {
+        status: 200,
+        schema: {
+          type: 'object',
+          properties: {
+            status: { type: 'boolean' },
+            message: { type: 'string' },
+            username: { type: 'string' },
+            agent: { type: 'boolean' },
+            changed: { type: 'boolean', description: 'false when the user already had this status' },
+            tokens_revoked: { type: 'boolean', description: "true when the user's existing tokens were revoked (agent: false)" },
+          },
+        },
+      },
+      errors: [404],
+      handler: controller.setAgent,
+    },
+  ];
+}
