@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     server = await startServer({ config, logger });
   } catch (error) {
     if (error instanceof StartupError || error instanceof ConfigError) {
-      logger.error(error.message);
+      // Fatal start-up problems are printed whatever LOG_LEVEL says.
+      process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;

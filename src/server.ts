@@ -44,6 +44,17 @@ function explainConnectionFailure(what: string, where: string, error: unknown): 
   return new StartupError(`${what} at ${where} ${reason} (see README, "Running it")`, error);
 }
 
+/** QUIT politely when connected; either way stop reconnecting, so nothing keeps the process alive. */
+async function closeRedis(client: Redis): Promise<void> {
+  try {
+    if (client.status === 'ready') await client.quit();
+  } catch {
+    // already gone
+  } finally {
+    client.disconnect();
+  }
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -102,7 +113,7 @@ async function connectRedis(redis: Redis, config: Config): Promise<void> {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const db = await prepareDatabase(config, logger);
-  const redis = createRedis(config.redis, { name: 'userstate' });
+  const redis = createRedis(config.redis, { name: 'userstate', autoPipelining: true });
   const pubClient = createRedis(config.redis, { name: 'userstate-pub' });
   const subClient = createRedis(config.redis, { name: 'userstate-sub' });
   try {
@@ -187,18 +198,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Stop accepting first; in-flight requests keep their connections until they are answered.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
-      await io.close();
+      // Disconnect Socket.io clients directly: io.close() would also close the Redis adapter, which fires
+      // unsubscribe commands without awaiting them (unhandled rejections when Redis is down). The adapter's
+      // subscriptions end with its Redis connections below.
+      io.local.disconnectSockets(true);
+      io.engine.close();
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.server.shutdownTimeoutMs).unref());
+      // A keep-alive connection whose last request finishes during the drain becomes idle: close it then.
+      const closeIdle = setInterval(() => httpServer.closeIdleConnections(), 50);
       await Promise.race([drained, deadline]);
+      clearInterval(closeIdle);
       for (const socket of openSockets) socket.destroy();
       await Promise.allSettled([
         db.sequelize.close(),
         clients.gatewayLog.close(),
         clients.mailer.close(),
         clients.push.close(),
-        redis.quit(),
-        pubClient.quit(),
-        subClient.quit(),
+        ...[redis, pubClient, subClient].map(closeRedis),
       ]);
     })());
 
