@@ -17,13 +17,7 @@ export function freshPhone(): string {
   return `62812${String(randomInt(0, 1e8)).padStart(8, '0')}`;
 }
 
-export function assertError(res: Response, status: number, message?: string | RegExp): void {
-  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  assert.equal(res.body.status, false);
-  assert.equal(res.body.errorCode, status);
-  if (typeof message === 'string') assert.equal(res.body.message, message);
-  else if (message) assert.match(String(res.body.message), message);
-}
+export { assertError } from '../helpers/assertions.js';
 
 export interface PendingSignUp {
   username: string;

@@ -5,13 +5,7 @@ import { createServiceCredentials, createUser } from '../helpers/factories.js';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
-export function assertError(res: Response, status: number, message?: string | RegExp): void {
-  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  assert.equal(res.body.status, false);
-  assert.equal(res.body.errorCode, status);
-  if (typeof message === 'string') assert.equal(res.body.message, message);
-  else if (message) assert.match(String(res.body.message), message);
-}
+export { assertError } from '../helpers/assertions.js';
 
 async function send(ctx: TestContext, method: Method, path: string, auth: string | undefined, body?: object): Promise<Response> {
   let req = ctx.api[method](path);
