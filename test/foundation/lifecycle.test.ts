@@ -101,6 +101,19 @@ describe('/health when a dependency is down', () => {
     }
   });
 
+  it('when MONGO_DB is set but unreachable, then /health reports mongo down while the service stays up (Mongo is optional)', async () => {
+    const server = await startServer({ config: testConfig({ MONGO_DB: 'mongodb://127.0.0.1:1/userstate' }), logger: quiet, port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`${server.url}/health`);
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { dependencies: Record<string, string> };
+      assert.equal(body.dependencies.mongo, 'down');
+      assert.equal(body.dependencies.postgres, 'up');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('when PostgreSQL is not running at start, then the server stops with a message naming it, not a stack dump', async () => {
     await assert.rejects(
       startServer({ config: testConfig({ PS_PORT: '1' }), logger: quiet, port: 0 }),
