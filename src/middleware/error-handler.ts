@@ -11,9 +11,47 @@ export interface ErrorEnvelope {
   requestId?: string;
 }
 
-/** Turns anything thrown into an AppError: body-parser and multer errors keep their 4xx meaning, the rest are 500s. */
+/** Sequelize's connection-level errors (the database is unreachable, not the query wrong) and ioredis's retry give-up. */
+const CONNECTION_ERROR_NAMES = new Set([
+  'SequelizeConnectionError',
+  'SequelizeConnectionRefusedError',
+  'SequelizeConnectionAcquireTimeoutError',
+  'SequelizeConnectionTimedOutError',
+  'SequelizeHostNotFoundError',
+  'SequelizeHostNotReachableError',
+  'SequelizeInvalidConnectionError',
+  'MaxRetriesPerRequestError',
+]);
+/** Driver messages of a connection lost or refused: pg ("Connection terminated…") and ioredis (offline, closed). */
+const CONNECTION_MESSAGES =
+  /^(Connection terminated|Connection is closed|Stream isn't writeable|Client has encountered a connection error|connect ECONNREFUSED|read ECONNRESET|write EPIPE|connect ETIMEDOUT|timeout exceeded when trying to connect)/;
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/**
+ * Whether `error` (or what it wraps: Sequelize's `parent`/`original`, a `cause`) says a dependency (PostgreSQL,
+ * Redis) cannot be reached, as opposed to a bug: those answer 503 so clients retry, instead of a 500.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const e = current as { name?: unknown; message?: unknown; code?: unknown; parent?: unknown; original?: unknown; cause?: unknown };
+    if (typeof e.name === 'string' && CONNECTION_ERROR_NAMES.has(e.name)) return true;
+    if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
+    current = e.parent ?? e.original ?? e.cause;
+  }
+  return false;
+}
+
+/**
+ * Turns anything thrown into an AppError: body-parser and multer errors keep their 4xx meaning, an unreachable
+ * database or Redis becomes a 503, the rest are 500s.
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDependencyUnavailable(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', 'Service temporarily unavailable, please retry shortly', { cause: error, headers: { 'Retry-After': '5' } });
+  }
   const e = error as { type?: string; status?: number; statusCode?: number; code?: string; message?: string; name?: string; field?: string };
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'Malformed JSON body');

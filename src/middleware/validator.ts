@@ -30,6 +30,32 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, part: 'b
   });
 }
 
+/** Deepest nesting any request part may have; JSON far deeper than a real body is refused before it is walked. */
+export const MAX_NESTING_DEPTH = 32;
+
+/**
+ * What makes a request part unacceptable before any schema looks at it (iterative, so hostile input cannot blow
+ * the stack): nesting deeper than `limit`, or a NUL character in any string or key (PostgreSQL cannot store it in
+ * text, and the driver would silently store it as a literal "\\0" instead).
+ */
+export function findStructuralProblem(value: unknown, limit: number): 'too-deep' | 'nul' | undefined {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return 'nul';
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return 'too-deep';
+    for (const [key, child] of Object.entries(current)) {
+      if (key.includes('\u0000')) return 'nul';
+      stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 function compile(ajv: Ajv, schema: JsonSchema): ValidateFunction {
   return ajv.compile(schema);
 }
@@ -43,12 +69,20 @@ export function createValidator(schemas: RouteSchemas = {}): RequestHandler {
   return (req, res, next) => {
     const errors: FieldError[] = [];
     const check = (validate: ValidateFunction | undefined, value: unknown, part: 'body' | 'query' | 'params') => {
+      const problem = findStructuralProblem(value, MAX_NESTING_DEPTH);
+      if (problem) {
+        errors.push({ field: part, message: problem === 'nul' ? 'must not contain NUL characters' : `must not be nested deeper than ${MAX_NESTING_DEPTH} levels` });
+        return {};
+      }
       const copy: unknown = value === undefined ? {} : structuredClone(value);
       if (validate && !validate(copy)) errors.push(...toFieldErrors(validate.errors, part));
       return copy;
     };
     // A body we don't expect must still be an object; arrays or scalars where an object belongs are refused.
     const parsedBody: unknown = req.body ?? {};
+    if (!body && (typeof parsedBody !== 'object' || parsedBody === null || Array.isArray(parsedBody))) {
+      errors.push({ field: 'body', message: 'must be an object' });
+    }
     res.locals.body = body ? check(body, parsedBody, 'body') : {};
     res.locals.query = check(query ?? EMPTY_OBJECT_VALIDATOR, { ...(req.query as object) }, 'query');
     res.locals.params = check(params, { ...req.params }, 'params');
