@@ -17,6 +17,27 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
   const memoryKey = (holder: string) => `apikey:ok:${holder}`;
   const fingerprint = (key: string) => createHmac('sha256', auth.secret).update(key).digest('hex');
 
+  /**
+   * Concurrent misses for the same holder and key share one check: when the memory is empty (first call, or after
+   * API_KEY_CACHE_SECONDS), a busy caller's 50 parallel requests would otherwise queue 50 bcrypt compares behind
+   * HASH_CONCURRENCY (seconds of latency, measured by the bench) to learn the same answer.
+   */
+  const inFlight = new Map<string, Promise<boolean>>();
+
+  async function verifyAgainstStore(holder: string, key: string, print: string): Promise<boolean> {
+    const row = await models.ApiKey.findByPk(holder, { raw: true });
+    if (!row || !(await hashing.verifyApiKey(key, row.key))) return false;
+    if (auth.apiKeyCacheSeconds > 0) {
+      await redis.multi().hset(memoryKey(holder), print, '1').expire(memoryKey(holder), auth.apiKeyCacheSeconds).exec();
+      // A revoke that ran while we compared must win: forget again if the holder is gone now.
+      if (!(await models.ApiKey.findByPk(holder, { attributes: ['holder'], raw: true }))) {
+        await redis.del(memoryKey(holder));
+        return false;
+      }
+    }
+    return true;
+  }
+
   return {
     async verify(holder: string, key: string): Promise<boolean> {
       if (!holder || !key || holder.length > 64 || key.length > 256) return false;
@@ -26,17 +47,13 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
       } catch {
         throw new ServiceUnavailableError('Session store is unavailable, please retry shortly', 5);
       }
-      const row = await models.ApiKey.findByPk(holder, { raw: true });
-      if (!row || !(await hashing.verifyApiKey(key, row.key))) return false;
-      if (auth.apiKeyCacheSeconds > 0) {
-        await redis.multi().hset(memoryKey(holder), print, '1').expire(memoryKey(holder), auth.apiKeyCacheSeconds).exec();
-        // A revoke that ran while we compared must win: forget again if the holder is gone now.
-        if (!(await models.ApiKey.findByPk(holder, { attributes: ['holder'], raw: true }))) {
-          await redis.del(memoryKey(holder));
-          return false;
-        }
+      const flightKey = `${holder}\n${print}`;
+      let check = inFlight.get(flightKey);
+      if (!check) {
+        check = verifyAgainstStore(holder, key, print).finally(() => inFlight.delete(flightKey));
+        inFlight.set(flightKey, check);
       }
-      return true;
+      return check;
     },
 
     /** Creates a key for `holder` and returns it; only its hash is stored. */

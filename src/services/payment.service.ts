@@ -158,6 +158,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const amount = Number(row.amount);
     const paidAt = toIso(row.paid_at);
     const invoiceId = row.reference_id ?? row.id;
+    // The app hears first: the referral step below is a transaction of its own (three round trips), and the bench
+    // measured paid → seen latency, not the referral, as what users wait for.
+    try {
+      deps.realtime.publish(row.username, { invoice_id: invoiceId, status: row.status, amount, paid_at: paidAt });
+    } catch (error) {
+      logger.warn('payment status publish failed', error);
+    }
     if (row.type === 'TOPUP' && change === 'paid' && deps.hooks.completeReferral) {
       // Awaited (it is a quick database step) but never fatal: the money is already committed.
       try {
@@ -165,11 +172,6 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       } catch (error) {
         logger.error('completing the referral after a paid top-up failed', { username: row.username, transactionId: row.id, error });
       }
-    }
-    try {
-      deps.realtime.publish(row.username, { invoice_id: invoiceId, status: row.status, amount, paid_at: paidAt });
-    } catch (error) {
-      logger.warn('payment status publish failed', error);
     }
     if (change === 'paid') {
       const what = row.type === 'TOPUP' ? 'Top-up' : 'Payment';

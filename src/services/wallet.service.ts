@@ -124,17 +124,35 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
     return balance;
   }
 
-  /** POST /balance/decrease: one atomic debit with its DEBIT ledger row. */
+  /**
+   * POST /balance/decrease: one atomic debit with its DEBIT ledger row, as ONE statement. A statement is atomic on its
+   * own (the ledger insert failing undoes the debit), and the wallet's row lock is then held only inside PostgreSQL,
+   * not across the client round trips of BEGIN … INSERT … COMMIT: with 1,000 payers on one wallet the bench measured
+   * those round trips, not the database, as what serialised them.
+   */
   async function decrease(input: { username: string; amount: unknown; description: string }) {
     const amount = parseAmount(input.amount, { max: deps.config.maxAmount });
-    const result = await sequelize.transaction((t) =>
-      debit(t, { username: input.username, type: 'DEBIT', amount, status: 'SUCCESS', description: input.description }),
+    const [row] = await sequelize.query<{ id: string; balance: string }>(
+      `WITH debited AS (
+         UPDATE user_balance SET balance = balance - CAST(:amount AS numeric), updated_at = now()
+          WHERE username = :username AND balance >= CAST(:amount AS numeric)
+          RETURNING balance
+       )
+       INSERT INTO user_transaction (id, username, type, amount, balance_delta, status, description, created_at, updated_at)
+       SELECT :id, :username, 'DEBIT', CAST(:amount AS numeric), -CAST(:amount AS numeric), 'SUCCESS', :description, now(), now()
+         FROM debited
+       RETURNING id, (SELECT balance FROM debited) AS balance`,
+      {
+        replacements: { id: generateDateCodedId('TRX'), username: input.username, amount, description: input.description },
+        type: QueryTypes.SELECT,
+      },
     );
+    if (!row) throw new InsufficientBalanceError();
     return {
-      transaction_id: result.transactionId,
+      transaction_id: row.id,
       amount: Number(amount),
       description: input.description,
-      balance: Number(result.balance),
+      balance: Number(row.balance),
     };
   }
 

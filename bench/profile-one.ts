@@ -1,0 +1,72 @@
+/**
+ * Profiling aid (not part of `npm run bench`): starts the built API server with --cpu-prof, seeds it, and loads one
+ * route for a while, so the profile holds that route only.
+ *
+ *   BENCH_SKIP_BUILD=1 node --import tsx bench/profile-one.ts /verify [seconds] [connections]
+ *   → bench/results/profiles/*.cpuprofile (open in Chrome DevTools → Performance, or VS Code)
+ * PROFILE_ENTRY=path/to/index.js runs another build (A/B). PROFILE_CPU=0 skips the profiler; the server's CPU time per request is printed either way (steadier than req/s
+ * on a busy machine). PROFILE_ENV='{"ACCESS_LOG":"false"}' adds server environment.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { startFakeXendit } from '../test/helpers/fake-xendit.js';
+import { load } from './lib/measure.js';
+import { freePort, readCpuSeconds, RESULTS_DIR, startChild } from './lib/processes.js';
+import { PASSWORD, resetStores, seed } from './lib/seed.js';
+
+const [route = '/verify', seconds = '5', connections = '50'] = process.argv.slice(2);
+await mkdir(path.join(RESULTS_DIR, 'profiles'), { recursive: true });
+const xendit = await startFakeXendit();
+const port = await freePort();
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  API_PORT: String(port),
+  PS_DB: 'userstate_bench',
+  REDIS_DB: '14',
+  LOG_LEVEL: 'warn',
+  SECRET_AUTH_CONFIG: `bench-${randomBytes(24).toString('hex')}`,
+  ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+  EMAIL_HOST: '127.0.0.1',
+  EMAIL_PORT: '2525',
+  XENDIT_API_URL: xendit.url,
+  XENDIT_SYNC_ENABLED: 'false',
+  FIREBASE_KEY_PATH: 'keystore/bench-has-no-firebase-key.json',
+  ...(process.env.PROFILE_ENV ? (JSON.parse(process.env.PROFILE_ENV) as Record<string, string>) : {}),
+};
+const config = loadConfig(env);
+await resetStores(config);
+const api = await startChild({
+  name: 'api-profile',
+  nodeBinary: process.execPath,
+  args: [...(process.env.PROFILE_CPU === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`]), process.env.PROFILE_ENTRY ?? 'dist/src/index.js'],
+  env,
+  port,
+  readyPath: '/health',
+});
+try {
+  const seeded = await seed(config, 200);
+  const users = seeded.users;
+  const isLogin = route === '/auth';
+  const rotate = users.map((u) =>
+    isLogin ? { body: JSON.stringify({ username: u.username, password: PASSWORD }) } : { headers: { authorization: route.startsWith('/sys') ? seeded.service.auth : u.auth } },
+  );
+  const cpuBefore = await readCpuSeconds(api.pid);
+  const result = await load({
+    url: api.url,
+    path: route,
+    method: isLogin ? 'POST' : 'GET',
+    connections: Number(connections),
+    duration: Number(seconds),
+    rotate,
+    ...(isLogin ? { body: rotate[0]!.body } : {}),
+  });
+  const cpu = (await readCpuSeconds(api.pid)) - cpuBefore;
+  const perRequest = (cpu / (result.ok + result.failed)) * 1e6;
+  process.stdout.write(`${route}: ${result.rps.toFixed(0)}/s p50 ${result.p50} ms p99 ${result.p99} ms, ${result.failed} failed; server CPU ${perRequest.toFixed(0)} µs per request\n`);
+} finally {
+  await api.stop();
+  await xendit.close();
+}
