@@ -3,7 +3,7 @@
  * and owns graceful shutdown.
  */
 import { ConfigError, loadConfig, readEnvironment } from '../config/index.js';
-import { StartupError, startServer } from './server.js';
+import { StartupError, startServer, type RunningServer } from './server.js';
 import { createLogger } from './utilities/logger.js';
 
 async function main(): Promise<void> {
@@ -19,7 +19,29 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.server.logLevel);
 
-  let server;
+  // Signal handlers come first: a signal that arrives while the server starts must not kill the process outright.
+  let server: RunningServer | undefined;
+  let stopping = false;
+  const shutdown = (signal: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: shutting down gracefully`);
+    (server ? server.close() : Promise.resolve()).then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        logger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception: shutting down', error);
+    shutdown('uncaughtException', 1);
+  });
+
   try {
     server = await startServer({ config, logger });
   } catch (error) {
@@ -30,25 +52,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (stopping) {
+    // A signal came while starting: close what was just opened.
+    await server.close();
+    process.exit(0);
+  }
   logger.info(`UserState API listening on port ${server.port} (${config.env})`);
-
-  const shutdown = (signal: string) => {
-    logger.info(`${signal} received: shutting down gracefully`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
-  process.on('uncaughtException', (error) => {
-    logger.error('uncaught exception: shutting down', error);
-    shutdown('uncaughtException');
-  });
 }
 
 void main();
