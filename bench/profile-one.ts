@@ -7,12 +7,12 @@
  * PROFILE_ENTRY=path/to/index.js runs another build (A/B). PROFILE_CPU=0 skips the profiler; the server's CPU time per request is printed either way (steadier than req/s
  * on a busy machine). PROFILE_ENV='{"ACCESS_LOG":"false"}' adds server environment.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { startFakeXendit } from '../test/helpers/fake-xendit.js';
 import { load } from './lib/measure.js';
+import { serverEnvironment } from './lib/server-env.js';
 import { freePort, readCpuSeconds, RESULTS_DIR, startChild } from './lib/processes.js';
 import { PASSWORD, resetStores, seed } from './lib/seed.js';
 
@@ -21,19 +21,7 @@ await mkdir(path.join(RESULTS_DIR, 'profiles'), { recursive: true });
 const xendit = await startFakeXendit();
 const port = await freePort();
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: 'production',
-  API_PORT: String(port),
-  PS_DB: 'userstate_bench',
-  REDIS_DB: '14',
-  LOG_LEVEL: 'warn',
-  SECRET_AUTH_CONFIG: `bench-${randomBytes(24).toString('hex')}`,
-  ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-  EMAIL_HOST: '127.0.0.1',
-  EMAIL_PORT: '2525',
-  XENDIT_API_URL: xendit.url,
-  XENDIT_SYNC_ENABLED: 'false',
-  FIREBASE_KEY_PATH: 'keystore/bench-has-no-firebase-key.json',
+  ...serverEnvironment(port, xendit.url),
   ...(process.env.PROFILE_ENV ? (JSON.parse(process.env.PROFILE_ENV) as Record<string, string>) : {}),
 };
 const config = loadConfig(env);

@@ -9,7 +9,6 @@
  * plus PS_HOST/PS_PORT/PS_USER/PS_PASSWORD and REDIS_HOST/REDIS_PORT/REDIS_PASSWORD to reach the stores.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { startFakeXendit } from '../test/helpers/fake-xendit.js';
 import type { BenchContext, Row } from './lib/context.js';
+import { serverEnvironment } from './lib/server-env.js';
 import { freePort, RESULTS_DIR, ROOT, startChild, type Child } from './lib/processes.js';
 import { resetStores, seed } from './lib/seed.js';
 import { runLogin } from './scenarios/login.js';
@@ -43,35 +43,6 @@ function machine() {
     node: process.version,
     memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
     kernel: os.release(),
-  };
-}
-
-/** The server's environment: production mode, its own database and Redis db, Xendit answered by the local fake. */
-function serverEnvironment(port: number, xenditUrl: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_ENV: 'production',
-    API_PORT: String(port),
-    PS_DB: 'userstate_bench',
-    REDIS_DB: '14',
-    LOG_LEVEL: 'warn',
-    SECRET_AUTH_CONFIG: `bench-${randomBytes(24).toString('hex')}`,
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    ENCRYPTION_CURRENT_KEY: 'bench',
-    // Production refuses to start without SMTP; nothing in the bench sends mail.
-    EMAIL_HOST: '127.0.0.1',
-    EMAIL_PORT: '2525',
-    EMAIL_FROM: 'UserState <bench@userstate.test>',
-    XENDIT_API_URL: xenditUrl,
-    XENDIT_SECRET_KEY: 'xnd_development_bench',
-    XENDIT_CALLBACK_TOKEN: 'bench-callback-token',
-    // The 2-hourly sync would fire mid-run on the hour; it is not what is measured.
-    XENDIT_SYNC_ENABLED: 'false',
-    FIREBASE_KEY_PATH: 'keystore/bench-has-no-firebase-key.json',
-    MONGO_DB: '',
-    // Only correct passwords are sent; raised so no lockout can ever mask a result.
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
-    LOGIN_MAX_FAILURES_PER_IP: '1000000',
   };
 }
 
