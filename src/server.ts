@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -112,6 +113,8 @@ async function connectRedis(redis: Redis, config: Config): Promise<void> {
 /** Builds the whole graph (clients → services → app), listens, attaches Socket.io and the scheduler. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
+  // The upload folder is not in git; make sure it exists before the static route and uploads use it.
+  await mkdir(config.upload.profileImageDir, { recursive: true });
   const db = await prepareDatabase(config, logger);
   const redis = createRedis(config.redis, { name: 'userstate', autoPipelining: true });
   const pubClient = createRedis(config.redis, { name: 'userstate-pub' });
