@@ -210,6 +210,15 @@ export function createPaymentService(deps: PaymentServiceDeps) {
    * (top-ups) and notifies. A paid status whose amount or currency disagrees with what we stored is refused
    * (`rejected`, logged as an error, nothing credited).
    */
+  /** A forward-only status move with no money involved: only a row still in `from` moves (the guard against replays). */
+  async function moveStatus(id: string, from: string, to: string): Promise<TransactionRow | undefined> {
+    const rows = await sequelize.query<TransactionRow>(
+      `UPDATE user_transaction SET status = :to, updated_at = now() WHERE id = :id AND status = :from RETURNING *`,
+      { replacements: { id, from, to }, type: QueryTypes.SELECT },
+    );
+    return rows[0];
+  }
+
   async function applyInvoiceUpdate(update: InvoiceUpdate, source: UpdateSource): Promise<{ outcome: ApplyOutcome; row?: TransactionRow }> {
     let row = await findInvoiceRow(update.invoiceId);
     if (!row && update.externalId) {
@@ -288,26 +297,20 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
       if (status === 'SETTLED') {
         // Funds settled after PAID: a status note, no money.
-        const settled = await sequelize.query<TransactionRow>(
-          `UPDATE user_transaction SET status = 'SETTLED', updated_at = now() WHERE id = :id AND status = 'PAID' RETURNING *`,
-          { replacements: { id: row.id }, type: QueryTypes.SELECT },
-        );
-        if (settled[0]) {
-          await afterFlip(settled[0], 'settled', source, update);
-          return { outcome: 'settled', row: settled[0] };
+        const settled = await moveStatus(row.id, 'PAID', 'SETTLED');
+        if (settled) {
+          await afterFlip(settled, 'settled', source, update);
+          return { outcome: 'settled', row: settled };
         }
       }
       return { outcome: 'unchanged', row };
     }
 
     if (status === 'EXPIRED') {
-      const expired = await sequelize.query<TransactionRow>(
-        `UPDATE user_transaction SET status = 'EXPIRED', updated_at = now() WHERE id = :id AND status = 'PENDING' RETURNING *`,
-        { replacements: { id: row.id }, type: QueryTypes.SELECT },
-      );
-      if (expired[0]) {
-        await afterFlip(expired[0], 'expired', source, update);
-        return { outcome: 'expired', row: expired[0] };
+      const expired = await moveStatus(row.id, 'PENDING', 'EXPIRED');
+      if (expired) {
+        await afterFlip(expired, 'expired', source, update);
+        return { outcome: 'expired', row: expired };
       }
       return { outcome: 'unchanged', row };
     }
