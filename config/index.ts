@@ -74,6 +74,7 @@ export const ENV_SPEC = {
   API_KEY_CACHE_SECONDS: int('how long a verified API key is remembered', 60, 0, 3600),
   REGISTRATION_TTL_SECONDS: int('how long a pending sign-up waits for verification', 86400, 60),
   RESET_TOKEN_TTL_SECONDS: int('password reset link lifetime', 1800, 60),
+  SESSION_ABSOLUTE_LIFETIME_SECONDS: int('max session age since the password login; /extend never goes past it', 30 * 86400, 60),
 
   OTP_RESEND_GAP_SECONDS: int('min seconds between two OTP/link sends to one identifier', 60, 0),
   OTP_DAILY_CAP: int('max OTP/link sends per identifier per day', 10, 1),
@@ -125,6 +126,17 @@ export const ENV_SPEC = {
   ENCRYPTION_CURRENT_KEY: str('id of the key new ciphertexts use (default: the first)', { default: '' }),
 } satisfies Record<string, EnvSpec>;
 
+/**
+ * Secrets that have a development default, with the shortest value production accepts. In production each must be
+ * set, at least that long, and not its development default (a forged PAID callback with the default callback token
+ * would credit money nobody paid).
+ */
+export const SECRETS_WITH_DEVELOPMENT_DEFAULTS = {
+  SECRET_AUTH_CONFIG: 32,
+  XENDIT_SECRET_KEY: 20,
+  XENDIT_CALLBACK_TOKEN: 20,
+} as const satisfies Partial<Record<keyof typeof ENV_SPEC, number>>;
+
 type RawEnv = { [K in keyof typeof ENV_SPEC]: (typeof ENV_SPEC)[K]['type'] extends 'string' ? string : (typeof ENV_SPEC)[K]['type'] extends 'boolean' ? boolean : number };
 
 export class ConfigError extends Error {
@@ -139,6 +151,8 @@ export class ConfigError extends Error {
 export interface Config {
   env: 'development' | 'test' | 'production';
   isProduction: boolean;
+  /** Secrets left at their development default (development and test only: production refuses them). */
+  developmentDefaultsInUse: string[];
   server: {
     port: number;
     corsOrigins: string[];
@@ -162,6 +176,7 @@ export interface Config {
     apiKeyCacheSeconds: number;
     registrationTtlSeconds: number;
     resetTokenTtlSeconds: number;
+    sessionAbsoluteLifetimeSeconds: number;
   };
   limits: {
     otpResendGapSeconds: number;
@@ -228,8 +243,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = raw as RawEnv;
   const isProduction = e.NODE_ENV === 'production';
 
-  if (isProduction && ((env.SECRET_AUTH_CONFIG ?? '').trim().length < 32 || env.SECRET_AUTH_CONFIG === ENV_SPEC.SECRET_AUTH_CONFIG.default)) {
-    problems.push('SECRET_AUTH_CONFIG: must be set to at least 32 characters in production');
+  const developmentDefaultsInUse: string[] = [];
+  for (const [name, minLength] of Object.entries(SECRETS_WITH_DEVELOPMENT_DEFAULTS) as Array<[keyof typeof SECRETS_WITH_DEVELOPMENT_DEFAULTS, number]>) {
+    const rawValue = raw[name];
+    const value = typeof rawValue === 'string' ? rawValue : '';
+    const isDefault = value === '' || value === ENV_SPEC[name].default;
+    if (isDefault) developmentDefaultsInUse.push(name);
+    if (isProduction && (isDefault || value.length < minLength)) {
+      problems.push(`${name}: must be set to at least ${minLength} characters in production, not its development default`);
+    }
   }
   if (isProduction && !e.EMAIL_HOST) problems.push('EMAIL_HOST: must be set in production (mail cannot go to the log)');
   if (typeof e.XENDIT_SYNC_CRON === 'string' && !cron.validate(e.XENDIT_SYNC_CRON)) {
@@ -245,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const config: Config = {
     env: e.NODE_ENV as Config['env'],
     isProduction,
+    developmentDefaultsInUse,
     server: {
       port: e.API_PORT,
       corsOrigins: e.ORIGIN_CORS.split(',').map((o) => o.trim()).filter(Boolean),
@@ -276,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
       registrationTtlSeconds: e.REGISTRATION_TTL_SECONDS,
       resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
+      sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
     },
     limits: {
       otpResendGapSeconds: e.OTP_RESEND_GAP_SECONDS,

@@ -18,6 +18,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.server.logLevel);
+  if (config.env === 'development' && config.developmentDefaultsInUse.length > 0) {
+    logger.warn(`using development defaults for ${config.developmentDefaultsInUse.join(', ')}: set them before this server takes real traffic (production refuses them)`);
+  }
 
   // Signal handlers come first: a signal that arrives while the server starts must not kill the process outright.
   let server: RunningServer | undefined;

@@ -17,8 +17,8 @@ export function serverEnvironment(port: number, xenditUrl: string): NodeJS.Proce
     EMAIL_PORT: '2525',
     EMAIL_FROM: 'UserState <bench@userstate.test>',
     XENDIT_API_URL: xenditUrl,
-    XENDIT_SECRET_KEY: 'xnd_development_bench',
-    XENDIT_CALLBACK_TOKEN: 'bench-callback-token',
+    XENDIT_SECRET_KEY: 'xnd_development_bench_only_secret_key',
+    XENDIT_CALLBACK_TOKEN: 'bench-only-callback-token-0000000000',
     // The 2-hourly sync would fire mid-run on the hour; it is not what is measured.
     XENDIT_SYNC_ENABLED: 'false',
     FIREBASE_KEY_PATH: 'keystore/bench-has-no-firebase-key.json',

@@ -42,10 +42,82 @@ describe('configuration', () => {
     const ok = loadConfig({
       NODE_ENV: 'production',
       SECRET_AUTH_CONFIG: 'x'.repeat(40),
+      XENDIT_SECRET_KEY: 'xnd_production_' + 'k'.repeat(30),
+      XENDIT_CALLBACK_TOKEN: 't'.repeat(32),
       EMAIL_HOST: 'smtp.example',
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     });
     assert.equal(ok.isProduction, true);
+  });
+
+  it('when NODE_ENV is production, then unset, short or development-default money secrets are refused, each named once', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SECRET_AUTH_CONFIG: 'x'.repeat(40),
+      EMAIL_HOST: 'smtp.example',
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    };
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems;
+      }
+    };
+    const named = (problems: string[], name: string) => problems.filter((p) => p.startsWith(`${name}:`)).length;
+    for (const env of [
+      production,
+      { ...production, XENDIT_SECRET_KEY: 'xnd_short', XENDIT_CALLBACK_TOKEN: 'short-token' },
+      { ...production, XENDIT_SECRET_KEY: 'xnd_development_placeholder', XENDIT_CALLBACK_TOKEN: 'development-callback-token' },
+    ]) {
+      const problems = problemsOf(env);
+      assert.equal(named(problems, 'XENDIT_SECRET_KEY'), 1, JSON.stringify(problems));
+      assert.equal(named(problems, 'XENDIT_CALLBACK_TOKEN'), 1, JSON.stringify(problems));
+    }
+    const defaultSecret = problemsOf({ ...production, SECRET_AUTH_CONFIG: 'development-only-secret-change-me-000000', XENDIT_SECRET_KEY: 'k'.repeat(30), XENDIT_CALLBACK_TOKEN: 't'.repeat(30) });
+    assert.deepEqual(defaultSecret.map((p) => p.split(':')[0]), ['SECRET_AUTH_CONFIG']);
+    const ok = loadConfig({ ...production, XENDIT_SECRET_KEY: 'xnd_production_' + 'k'.repeat(30), XENDIT_CALLBACK_TOKEN: 't'.repeat(32) });
+    assert.equal(ok.isProduction, true);
+    assert.deepEqual(ok.developmentDefaultsInUse, []);
+    assert.deepEqual(loadConfig({}).developmentDefaultsInUse, ['SECRET_AUTH_CONFIG', 'XENDIT_SECRET_KEY', 'XENDIT_CALLBACK_TOKEN']);
+  });
+
+  it('when the server is started in production with the development callback token, then it exits 1 naming each secret', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        SECRET_AUTH_CONFIG: 'x'.repeat(40),
+        EMAIL_HOST: '127.0.0.1',
+        ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+        XENDIT_CALLBACK_TOKEN: 'development-callback-token',
+        // Nothing may be reached: a server that does not refuse fails on PostgreSQL instead.
+        PS_PORT: '1',
+        REDIS_PORT: '1',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /Invalid configuration \(2 problems\)/, result.stderr);
+    for (const name of ['XENDIT_CALLBACK_TOKEN', 'XENDIT_SECRET_KEY']) assert.match(result.stderr, new RegExp(`${name}: `));
+    assert.doesNotMatch(result.stderr, /development-callback-token/, 'the secret itself is never printed');
+  });
+
+  it('when the server starts in development on default secrets, then it prints one warning line naming them', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', PS_PORT: '1', REDIS_PORT: '1', LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    const warnings = output.split('\n').filter((line) => /development default/i.test(line));
+    assert.equal(warnings.length, 1, output);
+    for (const name of ['SECRET_AUTH_CONFIG', 'XENDIT_SECRET_KEY', 'XENDIT_CALLBACK_TOKEN']) assert.match(warnings[0]!, new RegExp(name));
   });
 
   it('when EMAIL_PORT is 587 and EMAIL_SECURE is unset, then SMTP starts without TLS', () => {

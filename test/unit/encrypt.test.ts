@@ -117,7 +117,7 @@ describe('encryption keys in the configuration', () => {
   });
 
   it('when NODE_ENV is production and no keys are set, then the config is refused', () => {
-    const production = { NODE_ENV: 'production', SECRET_AUTH_CONFIG: 'x'.repeat(40), EMAIL_HOST: 'smtp.example' };
+    const production = { NODE_ENV: 'production', SECRET_AUTH_CONFIG: 'x'.repeat(40), EMAIL_HOST: 'smtp.example', XENDIT_SECRET_KEY: 'k'.repeat(30), XENDIT_CALLBACK_TOKEN: 't'.repeat(30) };
     assert.deepEqual(configError(production).problems, ['ENCRYPTION_KEYS: must be set in production (keyId:base64 of 32 random bytes)']);
     assert.equal(loadConfig({ ...production, ENCRYPTION_KEYS: `k1:${b64(keyA)}` }).encryption.currentKeyId, 'k1');
   });
