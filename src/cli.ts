@@ -107,7 +107,7 @@ export const COMMANDS: Record<string, CliCommand> = {
     async run(args, ctx) {
       const [username, state, ...rest] = args;
       if (!username || (state !== 'on' && state !== 'off') || rest.length > 0) throw new UsageError('give a username and on or off');
-      const tokens = createTokenService({ auth: ctx.config.auth, redis: ctx.redis, models: ctx.db.models });
+      const tokens = createTokenService({ auth: ctx.config.auth, redis: ctx.redis, models: ctx.db.models, sequelize: ctx.db.sequelize });
       const agents = createAgentService({ sequelize: ctx.db.sequelize, models: ctx.db.models, tokens });
       const result = await agents.setAgent(username, state === 'on');
       ctx.out(

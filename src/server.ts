@@ -142,7 +142,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sms: options.overrides?.sms ?? createSmsSender(config.sms, logger, { isProduction: config.isProduction }),
     push: options.overrides?.push ?? createFirebasePushSender(config.firebase, logger),
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
-    realtime: { publish: (username, update) => realtime.target?.publish(username, update) },
+    realtime: {
+      publish: (username, update) => realtime.target?.publish(username, update),
+      disconnectToken: (jti) => realtime.target?.disconnectToken?.(jti),
+      disconnectUser: (username) => realtime.target?.disconnectUser?.(username),
+    },
   };
   let services: Services;
   try {

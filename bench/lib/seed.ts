@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from '../../config/index.js';
+import type { Sequelize } from 'sequelize';
 import type { Models } from '../../src/models/index.js';
 import { createTokenService } from '../../src/services/token.service.js';
 import { createHashingCenter } from '../../src/utilities/hashing-center.js';
@@ -59,7 +60,7 @@ export async function resetStores(config: Config): Promise<void> {
 export async function seed(config: Config, count: number): Promise<Seeded> {
   const hashing = createHashingCenter(config.auth);
   // issue() signs with the user's derived key only; it touches neither Redis nor the models.
-  const tokens = createTokenService({ auth: config.auth, redis: null as unknown as Redis, models: null as unknown as Models });
+  const tokens = createTokenService({ auth: config.auth, redis: null as unknown as Redis, models: null as unknown as Models, sequelize: null as unknown as Sequelize });
   const pwd = await hashing.hashPassword(PASSWORD);
   const apiKey = randomBytes(32).toString('base64url');
   const apiKeyHash = await hashing.hashApiKey(apiKey);

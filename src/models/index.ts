@@ -18,6 +18,8 @@ import { UserBalance } from './user-balance.model.js';
 import { UserInfo } from './user-info.model.js';
 import { UserLogin } from './user-login.model.js';
 import { UserTransaction } from './user-transaction.model.js';
+import { TokenDenylist } from './token-denylist.model.js';
+import { TokenNotBefore } from './token-not-before.model.js';
 import { VoucherRedemption } from './voucher-redemption.model.js';
 
 // NUMERIC arrives as a string (exact); keep it that way. COUNT(*) (int8) becomes a number.
@@ -42,6 +44,8 @@ export const models = {
   DeactivateReason,
   IdempotencyKey,
   Faq,
+  TokenDenylist,
+  TokenNotBefore,
 };
 export type Models = typeof models;
 

@@ -60,7 +60,13 @@ export function createServices(clients: Clients) {
   const { config, db, redis, logger } = clients;
   const models = db.models;
   const hashing = createHashingCenter(config.auth);
-  const tokens = createTokenService({ auth: config.auth, redis, models });
+  const tokens = createTokenService({
+    auth: config.auth,
+    redis,
+    models,
+    sequelize: db.sequelize,
+    channels: { tokenRevoked: (jti) => clients.realtime.disconnectToken?.(jti), userRevoked: (username) => clients.realtime.disconnectUser?.(username) },
+  });
   const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing });
   const idempotency = createIdempotencyService({ sequelize: db.sequelize, models });
   const encryptor = createEncryptor(config.encryption);

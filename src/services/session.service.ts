@@ -11,6 +11,8 @@ export interface SessionPrincipal {
   agent: boolean;
   jti: string;
   exp: number;
+  /** The verified bearer token (its `auth_time` bounds /extend). */
+  token: string;
 }
 
 /** /extend, /logout, /verify and /deactivate: the life of an access token after login. */
@@ -27,18 +29,20 @@ export function createSessionService(deps: { sequelize: Sequelize; models: Model
   return {
     /**
      * A fresh token (new jti, new expiry, agent re-read from user_info). The presented token is revoked, so extending
-     * rotates the session instead of multiplying live tokens.
+     * rotates the session instead of multiplying live tokens. The session keeps the time of its password login:
+     * past the absolute lifetime (SESSION_ABSOLUTE_LIFETIME_SECONDS) /extend answers 401 and the user signs in again,
+     * and no extended token outlives it.
      */
     async extend(caller: SessionPrincipal): Promise<{ token: string; exp: number; agent: boolean }> {
       const account = await loadAccount(caller.username);
-      const issued = tokens.issue(caller.username, account.pwd, account.agent);
-      await tokens.revoke(caller.jti, caller.exp);
+      const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token) });
+      await tokens.revoke(caller.jti, caller.exp, caller.username);
       return { ...issued, agent: account.agent };
     },
 
     /** The presented token stops working at once, on every instance (Redis denylist until it would expire). */
     async logout(caller: SessionPrincipal): Promise<void> {
-      await tokens.revoke(caller.jti, caller.exp);
+      await tokens.revoke(caller.jti, caller.exp, caller.username);
     },
 
     /** Records why, disables the account (one transaction), then kills every token of the user. */

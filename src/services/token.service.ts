@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
+import { Op, QueryTypes, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { ServiceUnavailableError, UnauthorizedError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
@@ -11,8 +12,16 @@ export interface AccessTokenPayload {
   jti: string;
   /** Issued-at in milliseconds: compared with the user's not-before mark, which has finer grain than `iat`. */
   ims: number;
+  /** When the password login that started this session happened (seconds); /extend carries it on. */
+  auth_time: number;
   iat: number;
   exp: number;
+}
+
+/** Live channels opened with a token (Socket.io), closed on every instance when the token or the user is revoked. */
+export interface RevocationListener {
+  tokenRevoked(jti: string): void;
+  userRevoked(username: string): void;
 }
 
 export interface IssuedToken {
@@ -23,12 +32,23 @@ export interface IssuedToken {
 interface CachedUserKey {
   /** auth:ver:<user> as it was when this entry was loaded; any change means reload. */
   version: string | null;
+  /** auth:epoch when loaded: a Redis that came back empty (new epoch) makes every instance reload every key. */
+  epoch: string;
   key: KeyObject | null;
   disabled: boolean;
 }
 
 export const JWT_ALGORITHM = 'HS256';
 const MAX_CACHED_KEYS = 50_000;
+const REBUILD_BATCH = 1_000;
+
+/** Sets KEYS[1] to ARGV[1] (a number) for ARGV[2] ms unless it already holds a larger number: marks only move forward. */
+const SET_MAX_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current == nil or current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1`;
 
 /**
  * The seed's per-user JWT key (a slice of the password hash, so a password change kills every token), hardened:
@@ -45,18 +65,30 @@ export type TokenService = ReturnType<typeof createTokenService>;
  * Issues and checks access tokens. Derived keys are cached in-process (a KeyObject verifies ~50x faster than a
  * string secret); one Redis round trip per request checks the logout denylist and the user's key version, which
  * password changes, deactivation and logout-all bump so every instance reloads the key.
+ *
+ * Revocation state lives in PostgreSQL (token_denylist, token_not_before), written before its Redis copy. Redis holds
+ * the copy the hot path reads, plus a sentinel `auth:epoch` written when the copy is complete. A Redis that restarted
+ * without its data has no sentinel: the first request that sees it missing rebuilds the copy from PostgreSQL (one
+ * rebuild per process at a time; rebuilds on several instances are harmless, marks only move forward), then writes
+ * a new epoch, which also makes every instance reload its cached keys.
  */
-export function createTokenService(deps: { auth: Config['auth']; redis: Redis; models: Models }) {
-  const { auth, redis, models } = deps;
+export function createTokenService(deps: { auth: Config['auth']; redis: Redis; models: Models; sequelize: Sequelize; channels?: RevocationListener }) {
+  const { auth, redis, models, sequelize } = deps;
   const cache = new Map<string, CachedUserKey>();
   const versionKey = (username: string) => `auth:ver:${username}`;
   const denyKey = (jti: string) => `auth:deny:${jti}`;
   const notBeforeKey = (username: string) => `auth:nbf:${username}`;
+  const EPOCH_KEY = 'auth:epoch';
+  const tokenLifetimeMs = auth.jwtExpiresInSeconds * 1000;
+  let rebuilding: Promise<void> | undefined;
 
-  async function loadUserKey(username: string, version: string | null): Promise<CachedUserKey> {
+  const storeUnavailable = () => new ServiceUnavailableError('Session store is unavailable, please retry shortly', 5);
+
+  async function loadUserKey(username: string, version: string | null, epoch: string): Promise<CachedUserKey> {
     const login = await models.UserLogin.findByPk(username, { attributes: ['pwd', 'disabled'], raw: true });
     const entry: CachedUserKey = {
       version,
+      epoch,
       key: login ? deriveUserKey(auth.secret, login.pwd) : null,
       disabled: login?.disabled ?? true,
     };
@@ -65,26 +97,78 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     return entry;
   }
 
-  async function readRevocationState(
-    jti: string,
-    username: string,
-  ): Promise<{ denied: boolean; version: string | null; notBeforeMs: number }> {
+  interface RevocationState {
+    denied: boolean;
+    version: string | null;
+    notBeforeMs: number;
+    epoch: string | null;
+  }
+
+  async function readRevocationState(jti: string, username: string): Promise<RevocationState> {
     try {
-      const [denied, version, notBefore] = await redis.mget(denyKey(jti), versionKey(username), notBeforeKey(username));
-      return { denied: denied !== null, version: version ?? null, notBeforeMs: Number(notBefore ?? 0) };
-    } catch (error) {
-      throw new ServiceUnavailableError('Session store is unavailable, please retry shortly', 5);
+      const [denied, version, notBefore, epoch] = await redis.mget(denyKey(jti), versionKey(username), notBeforeKey(username), EPOCH_KEY);
+      return { denied: denied !== null, version: version ?? null, notBeforeMs: Number(notBefore ?? 0), epoch: epoch ?? null };
+    } catch {
+      throw storeUnavailable();
     }
   }
 
+  /** Copies every revocation that can still matter from PostgreSQL into Redis, then writes the sentinel. */
+  async function rebuildRedisCopy(): Promise<void> {
+    const nowMs = Date.now();
+    await models.TokenDenylist.destroy({ where: { expires_at: { [Op.lte]: new Date(nowMs) } } });
+    const denied = await models.TokenDenylist.findAll({ attributes: ['jti', 'expires_at'], raw: true });
+    // A mark older than a token lifetime refuses nothing: every token issued before it has expired.
+    const marks = await models.TokenNotBefore.findAll({
+      attributes: ['username', 'not_before_ms'],
+      where: { not_before_ms: { [Op.gt]: nowMs - tokenLifetimeMs } },
+      raw: true,
+    });
+    for (let i = 0; i < Math.max(denied.length, marks.length); i += REBUILD_BATCH) {
+      const batch = redis.pipeline();
+      for (const row of denied.slice(i, i + REBUILD_BATCH)) batch.set(denyKey(row.jti), '1', 'PXAT', new Date(row.expires_at).getTime());
+      for (const row of marks.slice(i, i + REBUILD_BATCH)) {
+        batch.eval(SET_MAX_SCRIPT, 1, notBeforeKey(row.username), String(row.not_before_ms), String(Math.max(1000, row.not_before_ms + tokenLifetimeMs - nowMs)));
+      }
+      const results = await batch.exec();
+      const failed = results?.find(([error]) => error);
+      if (failed) throw failed[0] as Error;
+    }
+    await redis.set(EPOCH_KEY, randomUUID(), 'NX');
+  }
+
+  /** The state again, after making sure the Redis copy is complete (rebuilding it when the sentinel is missing). */
+  async function readCompleteRevocationState(jti: string, username: string): Promise<RevocationState & { epoch: string }> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const state = await readRevocationState(jti, username);
+      if (state.epoch !== null) return { ...state, epoch: state.epoch };
+      rebuilding ??= rebuildRedisCopy().finally(() => {
+        rebuilding = undefined;
+      });
+      try {
+        await rebuilding;
+      } catch (error) {
+        if (error instanceof ServiceUnavailableError) throw error;
+        throw storeUnavailable();
+      }
+    }
+    throw storeUnavailable();
+  }
+
   return {
-    /** Signs a token for the user whose current password hash is `passwordHash`. */
-    issue(username: string, passwordHash: string, agent: boolean): IssuedToken {
+    /**
+     * Signs a token for the user whose current password hash is `passwordHash`. `authTime` (seconds) is when the
+     * password login that started the session happened (default: now); no token outlives the absolute session
+     * lifetime counted from it, and one past it is refused (401).
+     */
+    issue(username: string, passwordHash: string, agent: boolean, options: { authTime?: number } = {}): IssuedToken {
       const key = deriveUserKey(auth.secret, passwordHash);
       const nowMs = Date.now();
       const now = Math.floor(nowMs / 1000);
-      const exp = now + auth.jwtExpiresInSeconds;
-      const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), ims: nowMs, iat: now, exp };
+      const authTime = options.authTime ?? now;
+      const exp = Math.min(now + auth.jwtExpiresInSeconds, authTime + auth.sessionAbsoluteLifetimeSeconds);
+      if (exp <= now) throw new UnauthorizedError('Session has expired, please sign in again');
+      const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), ims: nowMs, auth_time: authTime, iat: now, exp };
       // No `noTimestamp`: jsonwebtoken would delete our iat; without it, it keeps the iat we set.
       return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM }), exp };
     },
@@ -94,14 +178,15 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       const decoded = jwt.decode(rawToken, { json: true });
       const username = typeof decoded?.user === 'string' ? decoded.user : undefined;
       const jti = typeof decoded?.jti === 'string' ? decoded.jti : undefined;
-      if (!username || !jti) throw new UnauthorizedError('Invalid token');
-      const state = await readRevocationState(jti, username);
+      // A token without `exp` would never expire: refused, whoever signed it.
+      if (!username || !jti || typeof decoded?.exp !== 'number') throw new UnauthorizedError('Invalid token');
+      const state = await readCompleteRevocationState(jti, username);
       if (state.denied) throw new UnauthorizedError('Token has been revoked');
       // Only ever used to refuse: a forged `ims` still has to pass the signature check that follows.
       const issuedAtMs = typeof decoded?.ims === 'number' ? decoded.ims : 0;
       if (issuedAtMs < state.notBeforeMs) throw new UnauthorizedError('Token has been revoked');
       let entry = cache.get(username);
-      if (!entry || entry.version !== state.version) entry = await loadUserKey(username, state.version);
+      if (!entry || entry.version !== state.version || entry.epoch !== state.epoch) entry = await loadUserKey(username, state.version, state.epoch);
       if (!entry.key) throw new UnauthorizedError('Invalid token');
       if (entry.disabled) throw new UnauthorizedError('Account is Disabled');
       return entry.key;
@@ -117,10 +202,33 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       }
     },
 
-    /** Logout: this token is refused everywhere until it would have expired anyway. */
-    async revoke(jti: string, exp: number): Promise<void> {
-      const ttlMs = Math.max(1000, exp * 1000 - Date.now());
-      await redis.set(denyKey(jti), '1', 'PX', ttlMs);
+    /** When the session of a (verified) token started: its `auth_time`, or `iat` for tokens issued before it existed. */
+    authTimeOf(rawToken: string): number {
+      const decoded = jwt.decode(rawToken, { json: true });
+      if (typeof decoded?.auth_time === 'number') return decoded.auth_time;
+      return typeof decoded?.iat === 'number' ? decoded.iat : 0;
+    },
+
+    /**
+     * Logout: this token is refused everywhere until it would have expired anyway (PostgreSQL first, then its Redis
+     * copy), and sockets opened with it close on every instance.
+     */
+    async revoke(jti: string, exp: number, username: string): Promise<void> {
+      const expiresAtMs = Math.max(Date.now() + 1000, exp * 1000);
+      try {
+        await sequelize.query(
+          `WITH purged AS (
+             DELETE FROM token_denylist WHERE jti IN (SELECT jti FROM token_denylist WHERE expires_at < now() LIMIT 100)
+           )
+           INSERT INTO token_denylist (jti, username, expires_at) VALUES (:jti, :username, :expiresAt)
+           ON CONFLICT (jti) DO NOTHING`,
+          { replacements: { jti, username, expiresAt: new Date(expiresAtMs) }, type: QueryTypes.INSERT },
+        );
+      } catch {
+        throw storeUnavailable();
+      }
+      await redis.set(denyKey(jti), '1', 'PXAT', expiresAtMs);
+      deps.channels?.tokenRevoked(jti);
     },
 
     /**
@@ -129,11 +237,23 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
      */
     async invalidateUser(username: string): Promise<void> {
       cache.delete(username);
+      const nowMs = Date.now();
+      try {
+        await sequelize.query(
+          `INSERT INTO token_not_before (username, not_before_ms) VALUES (:username, :nowMs)
+           ON CONFLICT (username) DO UPDATE
+             SET not_before_ms = GREATEST(token_not_before.not_before_ms, EXCLUDED.not_before_ms), updated_at = now()`,
+          { replacements: { username, nowMs }, type: QueryTypes.INSERT },
+        );
+      } catch {
+        throw storeUnavailable();
+      }
       await redis
         .multi()
-        .set(notBeforeKey(username), String(Date.now()), 'EX', auth.jwtExpiresInSeconds)
+        .eval(SET_MAX_SCRIPT, 1, notBeforeKey(username), String(nowMs), String(tokenLifetimeMs))
         .incr(versionKey(username))
         .exec();
+      deps.channels?.userRevoked(username);
     },
   };
 }

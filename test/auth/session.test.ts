@@ -23,7 +23,7 @@ describe('login and sessions', () => {
       const header = JSON.parse(Buffer.from(res.body.token.split('.')[0], 'base64url').toString()) as { alg: string };
       assert.equal(header.alg, 'HS256');
       const payload = jwt.decode(res.body.token) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(payload).sort(), ['agent', 'exp', 'iat', 'ims', 'jti', 'user']);
+      assert.deepEqual(Object.keys(payload).sort(), ['agent', 'auth_time', 'exp', 'iat', 'ims', 'jti', 'user']);
       assert.equal(payload.user, user.username);
       assert.equal(payload.exp, (payload.iat as number) + ctx.config.auth.jwtExpiresInSeconds);
       assert.deepEqual((await verifyWith(res.body.token)).body, { status: true, user: user.username, agent: true });
