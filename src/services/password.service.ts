@@ -73,13 +73,20 @@ export function createPasswordService(deps: PasswordDeps) {
     });
   }
 
-  async function sendResetMail(email: string, username: string): Promise<void> {
+  /**
+   * A link is bound to the password and the account as they were when it was mailed: a password change (update,
+   * reset, any other path) or a deactivation after that kills it, whatever happened to its Redis record.
+   */
+  const passwordFingerprint = (pwd: string) => hashOpaqueToken(`reset-link:${pwd}`).slice(0, 32);
+  const encodeReset = (username: string, pwd: string) => JSON.stringify({ u: username, p: passwordFingerprint(pwd) });
+
+  async function sendResetMail(email: string, username: string, pwd: string): Promise<void> {
     const token = newOpaqueToken();
     const hash = hashOpaqueToken(token);
     const ttl = config.auth.resetTokenTtlSeconds;
     // One live link per user: a new request forgets the previous link.
     const previous = await redis.getset(userResetKey(username), hash);
-    await redis.multi().set(resetKey(hash), username, 'EX', ttl).expire(userResetKey(username), ttl).exec();
+    await redis.multi().set(resetKey(hash), encodeReset(username, pwd), 'EX', ttl).expire(userResetKey(username), ttl).exec();
     if (previous && previous !== hash) await redis.del(resetKey(previous));
     const link = `${config.server.publicUrl}/reset-pwd?token=${token}`;
     const minutes = Math.round(ttl / 60);
@@ -100,19 +107,36 @@ export function createPasswordService(deps: PasswordDeps) {
     await limits.recordSend(email, 'RESET_PWD');
   }
 
-  /** Reads (without consuming) the user a reset token belongs to, or throws 401. */
-  async function peekReset(token: string): Promise<{ hash: string; username: string }> {
-    if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new UnauthorizedError('Reset link is invalid or has expired');
+  /**
+   * Reads (without consuming) the user a reset token belongs to, or throws 401: also when the password changed or
+   * the account was disabled since the link was mailed. `pwd` is the hash the new password may replace.
+   */
+  async function peekReset(token: string): Promise<{ hash: string; username: string; record: string; pwd: string }> {
+    const invalid = () => new UnauthorizedError('Reset link is invalid or has expired');
+    if (!OPAQUE_TOKEN_PATTERN.test(token)) throw invalid();
     const hash = hashOpaqueToken(token);
-    const username = await redis.get(resetKey(hash));
-    if (!username) throw new UnauthorizedError('Reset link is invalid or has expired');
-    return { hash, username };
+    const record = await redis.get(resetKey(hash));
+    let parsed: { u?: unknown; p?: unknown } = {};
+    try {
+      parsed = JSON.parse(record ?? 'null') as typeof parsed;
+    } catch {
+      throw invalid();
+    }
+    if (!record || typeof parsed?.u !== 'string' || typeof parsed.p !== 'string') throw invalid();
+    const login = await models.UserLogin.findByPk(parsed.u, { attributes: ['pwd', 'disabled'], raw: true });
+    if (!login || login.disabled || passwordFingerprint(login.pwd) !== parsed.p) throw invalid();
+    return { hash, username: parsed.u, record, pwd: login.pwd };
   }
 
-  async function storeNewPassword(username: string, password: string): Promise<string> {
+  /** Replaces the hash `expectedPwd` (when given, only if it is still the stored one and the account is enabled). */
+  async function storeNewPassword(username: string, password: string, expectedPwd?: string): Promise<string> {
     const pwd = await hashing.hashPassword(password);
-    const [updated] = await models.UserLogin.update({ pwd }, { where: { username } });
-    if (!updated) throw new NotFoundError('Account does not exist');
+    const where = expectedPwd === undefined ? { username } : { username, pwd: expectedPwd, disabled: false };
+    const [updated] = await models.UserLogin.update({ pwd }, { where });
+    if (!updated) {
+      if (expectedPwd !== undefined) throw new UnauthorizedError('Reset link is invalid or has expired');
+      throw new NotFoundError('Account does not exist');
+    }
     await tokens.invalidateUser(username);
     return pwd;
   }
@@ -126,9 +150,9 @@ export function createPasswordService(deps: PasswordDeps) {
       await limits.consumeResetRequest(email, ip);
       const user = await findUserByEmail(email);
       if (!user) return;
-      const login = await models.UserLogin.findByPk(user.username, { attributes: ['disabled'], raw: true });
+      const login = await models.UserLogin.findByPk(user.username, { attributes: ['disabled', 'pwd'], raw: true });
       if (!login || login.disabled) return;
-      sendResetMail(user.email, user.username).catch((error: unknown) => {
+      sendResetMail(user.email, user.username, login.pwd).catch((error: unknown) => {
         logger.warn(`password reset mail for user ${user.username} failed`, { reason: (error as Error).message });
       });
     },
@@ -145,14 +169,15 @@ export function createPasswordService(deps: PasswordDeps) {
 
     /** Sets a new password with a mailed token: policy first, then the token is consumed atomically (single use). */
     async resetPassword(token: string, password: string): Promise<{ username: string }> {
-      const { hash, username } = await peekReset(token);
+      const { hash, username, record, pwd } = await peekReset(token);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email'], raw: true });
       assertPasswordPolicy(password, { username, email: info?.email });
-      // GETDEL: of two concurrent resets with the same link, exactly one gets the username back.
+      // GETDEL: of two concurrent resets with the same link, exactly one gets the record back.
       const owner = await redis.getdel(resetKey(hash));
-      if (owner !== username) throw new UnauthorizedError('Reset link is invalid or has expired');
+      if (owner !== record) throw new UnauthorizedError('Reset link is invalid or has expired');
       await redis.del(userResetKey(username));
-      await storeNewPassword(username, password);
+      // Conditional on the hash the link was checked against: a change or deactivation meanwhile wins.
+      await storeNewPassword(username, password, pwd);
       await limits.clearLoginFailures(username);
       return { username };
     },
