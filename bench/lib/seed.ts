@@ -59,8 +59,9 @@ export async function resetStores(config: Config): Promise<void> {
 /** Seeds `count` users (each with a wallet and two PENDING top-ups), one contended wallet and one API key. */
 export async function seed(config: Config, count: number): Promise<Seeded> {
   const hashing = createHashingCenter(config.auth);
-  // issue() signs with the user's derived key only; it touches neither Redis nor the models.
-  const tokens = createTokenService({ auth: config.auth, redis: null as unknown as Redis, models: null as unknown as Models, sequelize: null as unknown as Sequelize });
+  // issue() signs with the user's derived key only; it touches neither Redis nor the models (the stub takes the
+  // service's reconnect listener).
+  const tokens = createTokenService({ auth: config.auth, redis: { on: () => undefined } as unknown as Redis, models: null as unknown as Models, sequelize: null as unknown as Sequelize });
   const pwd = await hashing.hashPassword(PASSWORD);
   const apiKey = randomBytes(32).toString('base64url');
   const apiKeyHash = await hashing.hashApiKey(apiKey);

@@ -70,7 +70,9 @@ export type TokenService = ReturnType<typeof createTokenService>;
  * the copy the hot path reads, plus a sentinel `auth:epoch` written when the copy is complete. A Redis that restarted
  * without its data has no sentinel: the first request that sees it missing rebuilds the copy from PostgreSQL (one
  * rebuild per process at a time; rebuilds on several instances are harmless, marks only move forward), then writes
- * a new epoch, which also makes every instance reload its cached keys.
+ * a new epoch, which also makes every instance reload its cached keys. A failover or a restart from an old snapshot
+ * may keep the sentinel but lose the latest writes: after every reconnect the first check compares the server's
+ * run_id with the one last seen and rebuilds when it changed (so also once per process start).
  */
 export function createTokenService(deps: { auth: Config['auth']; redis: Redis; models: Models; sequelize: Sequelize; channels?: RevocationListener }) {
   const { auth, redis, models, sequelize } = deps;
@@ -81,6 +83,15 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
   const EPOCH_KEY = 'auth:epoch';
   const tokenLifetimeMs = auth.jwtExpiresInSeconds * 1000;
   let rebuilding: Promise<void> | undefined;
+  // A failover or a restart from an old snapshot keeps the sentinel but may have lost the latest revocations. Both
+  // mean a reconnect to a server with another run_id: after every (re)connection the first check asks for it once and
+  // rebuilds the copy when it changed (or is not known yet: the copy is rebuilt once per process start).
+  let connectionChecked = false;
+  let knownRunId: string | undefined;
+  let checkingConnection: Promise<void> | undefined;
+  redis.on('ready', () => {
+    connectionChecked = false;
+  });
 
   const storeUnavailable = () => new ServiceUnavailableError('Session store is unavailable, please retry shortly', 5);
 
@@ -137,16 +148,38 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     await redis.set(EPOCH_KEY, randomUUID(), 'NX');
   }
 
-  /** The state again, after making sure the Redis copy is complete (rebuilding it when the sentinel is missing). */
+  function rebuildOnce(): Promise<void> {
+    rebuilding ??= rebuildRedisCopy().finally(() => {
+      rebuilding = undefined;
+    });
+    return rebuilding;
+  }
+
+  async function checkConnection(): Promise<void> {
+    const info = await redis.info('server');
+    const runId = /^run_id:(\S+)/m.exec(info)?.[1] ?? 'unknown';
+    if (runId !== knownRunId) {
+      await rebuildOnce();
+      knownRunId = runId;
+    }
+    connectionChecked = true;
+  }
+
+  /** The state, after making sure the Redis copy is complete (rebuilt after a server change or a missing sentinel). */
   async function readCompleteRevocationState(jti: string, username: string): Promise<RevocationState & { epoch: string }> {
+    if (!connectionChecked) {
+      checkingConnection ??= checkConnection().finally(() => {
+        checkingConnection = undefined;
+      });
+      await checkingConnection.catch(() => {
+        throw storeUnavailable();
+      });
+    }
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const state = await readRevocationState(jti, username);
       if (state.epoch !== null) return { ...state, epoch: state.epoch };
-      rebuilding ??= rebuildRedisCopy().finally(() => {
-        rebuilding = undefined;
-      });
       try {
-        await rebuilding;
+        await rebuildOnce();
       } catch (error) {
         if (error instanceof ServiceUnavailableError) throw error;
         throw storeUnavailable();

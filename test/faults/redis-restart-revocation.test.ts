@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { createServiceCredentials, createUser } from '../helpers/factories.js';
 import { useTestServer } from '../helpers/server.js';
 import { freePort, ownRedis, waitFor } from './fault-helpers.js';
@@ -64,5 +65,30 @@ describe('when Redis restarts empty', () => {
     assert.equal((await verify(later.auth)).status, 401, 'logged out after the first restart, then Redis flushed');
     assert.equal((await verify(loggedOut.auth)).status, 401);
     assert.equal((await verify(bystander.auth)).status, 200);
+  });
+
+  it('then a failover that kept the sentinel but lost the latest revocations does not let them back in', async () => {
+    const verify = (auth: string) => ctx.api.get('/verify').set('Authorization', auth);
+    const loggedOut = await createUser(ctx);
+    const deactivated = await createUser(ctx);
+    const bystander = await createUser(ctx);
+    assert.equal((await ctx.api.get('/logout').set('Authorization', loggedOut.auth)).status, 200);
+    assert.equal((await ctx.api.post('/deactivate').set('Authorization', deactivated.auth).send({ reason: 'leaving' })).status, 200);
+    const sentinel = await ctx.server.clients.redis.get('auth:epoch');
+    assert.ok(sentinel, 'the copy carries its sentinel');
+
+    // The promoted server has the sentinel (replicated long ago) but not the last writes.
+    await redis.stop();
+    await redis.start();
+    const promoted = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
+    await promoted.connect();
+    await promoted.set('auth:epoch', sentinel);
+    promoted.disconnect();
+
+    await waitFor('Redis answers again', async () => (await verify(bystander.auth)).status === 200);
+    for (const [who, user] of Object.entries({ loggedOut, deactivated })) {
+      const res = await verify(user.auth);
+      assert.equal(res.status, 401, `${who}: a token revoked before the failover works again: ${res.status} ${JSON.stringify(res.body)}`);
+    }
   });
 });
