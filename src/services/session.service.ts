@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { NotFoundError } from '../errors/app-error.js';
+import { NotFoundError, UnauthorizedError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { TokenService } from './token.service.js';
 
@@ -36,7 +36,8 @@ export function createSessionService(deps: { sequelize: Sequelize; models: Model
     async extend(caller: SessionPrincipal): Promise<{ token: string; exp: number; agent: boolean }> {
       const account = await loadAccount(caller.username);
       const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token) });
-      await tokens.revoke(caller.jti, caller.exp, caller.username);
+      // Of concurrent /extend calls with one token, only the one that revokes it gets a new token.
+      if (!(await tokens.revoke(caller.jti, caller.exp, caller.username))) throw new UnauthorizedError('Token has been revoked');
       return { ...issued, agent: account.agent };
     },
 

@@ -244,24 +244,28 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
 
     /**
      * Logout: this token is refused everywhere until it would have expired anyway (PostgreSQL first, then its Redis
-     * copy), and sockets opened with it close on every instance.
+     * copy), and sockets opened with it close on every instance. Answers whether this call revoked it (false: it
+     * was revoked already, e.g. by a concurrent /extend with the same token).
      */
-    async revoke(jti: string, exp: number, username: string): Promise<void> {
+    async revoke(jti: string, exp: number, username: string): Promise<boolean> {
       const expiresAtMs = Math.max(Date.now() + 1000, exp * 1000);
+      let inserted: unknown[];
       try {
-        await sequelize.query(
+        inserted = await sequelize.query(
           `WITH purged AS (
              DELETE FROM token_denylist WHERE jti IN (SELECT jti FROM token_denylist WHERE expires_at < now() LIMIT 100)
            )
            INSERT INTO token_denylist (jti, username, expires_at) VALUES (:jti, :username, :expiresAt)
-           ON CONFLICT (jti) DO NOTHING`,
-          { replacements: { jti, username, expiresAt: new Date(expiresAtMs) }, type: QueryTypes.INSERT },
+           ON CONFLICT (jti) DO NOTHING
+           RETURNING jti`,
+          { replacements: { jti, username, expiresAt: new Date(expiresAtMs) }, type: QueryTypes.SELECT },
         );
       } catch {
         throw storeUnavailable();
       }
       await redis.set(denyKey(jti), '1', 'PXAT', expiresAtMs);
       deps.channels?.tokenRevoked(jti);
+      return inserted.length > 0;
     },
 
     /**

@@ -201,6 +201,17 @@ describe('revocation reaches every channel', () => {
     assert.equal((jwt.decode(again.body.token as string) as { auth_time: number }).auth_time, authTime);
   });
 
+  it('when one token is sent to /extend 10 times at once, then exactly one new token comes back (3 trials)', async () => {
+    for (let trial = 0; trial < 3; trial += 1) {
+      const user = await createUser(ctx);
+      const answers = await Promise.all(Array.from({ length: 10 }, () => ctx.api.get('/extend').set('Authorization', user.auth)));
+      const statuses = answers.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, ...Array<number>(9).fill(401)], JSON.stringify(answers.map((r) => r.body)));
+      const winner = answers.find((r) => r.status === 200)!;
+      assert.equal((await ctx.api.get('/verify').set('Authorization', `Bearer ${winner.body.token as string}`)).status, 200);
+    }
+  });
+
   it('a password login starts the session clock: its token carries auth_time, and /extend carries it on', async () => {
     const user = await createUser(ctx);
     const res = await login(ctx, user.username, user.password);
