@@ -344,7 +344,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
         if (current.link_hash) markers.set(doneKey(current.link_hash), current.username, 'EX', 3600);
         await markers.exec();
         logger.info(`sign-up verified: account ${current.username} created`);
-        if (current.mode === 'OTP') {
+        if (current.mode === 'OTP' && !(await emailTaken(current.email))) {
           // The phone is proved, the address is not: mail it a link. A failed mail does not undo the account
           // (POST /user/email sends another).
           await emailVerification.sendConfirmation(current.username, current.email).catch((error: unknown) => {

@@ -173,6 +173,41 @@ describe('an email is bound only once its owner proved it', () => {
     assert.equal(ctx.smtp.messages.filter((m) => m.to.includes(email) && m.text.includes('/reset-pwd?token=')).length, 0);
   });
 
+  it('when binding fails half-way (account creation or the confirming update), then nothing was released: one transaction', async () => {
+    const { sequelize } = ctx.server.clients.db;
+    const email = `${uniqueName('fault')}@example.test`;
+    const squatter = await createUser(ctx, { emailVerified: false, email });
+    const owner = await signUp(ctx, 'LINK', { email });
+    assert.equal(owner.res.status, 201, JSON.stringify(owner.res.body));
+    const link = await linkTokenFor(ctx, email, '/verify-sign-up');
+    const confirmer = await createUser(ctx, { emailVerified: false, email });
+    const confirmToken = await ctx.server.services.emailVerification.issueConfirmation(confirmer.username, email);
+    const fn = `fail_${owner.username}`.replace(/[^a-z0-9_]/g, '_');
+    await sequelize.query(`
+      CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.username IN ('${owner.username}', '${confirmer.username}') AND (TG_TABLE_NAME = 'user_balance' OR NEW.email_verified) THEN
+          RAISE EXCEPTION 'injected failure';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER ${fn}_b BEFORE INSERT ON user_balance FOR EACH ROW EXECUTE FUNCTION ${fn}();
+      CREATE TRIGGER ${fn}_i BEFORE UPDATE ON user_info FOR EACH ROW EXECUTE FUNCTION ${fn}();`);
+    try {
+      // The LINK account's wallet insert fails after the squatters were released; the confirming update fails too.
+      assert.equal((await ctx.api.post('/verify-sign-up').send({ token: link })).status, 500);
+      assert.equal((await ctx.api.post('/verify-email').send({ token: confirmToken })).status, 500);
+      const holders = await holdersOf(ctx, email);
+      assert.deepEqual(holders.map((r) => [r.username, r.email_verified]).sort(), [[confirmer.username, false], [squatter.username, false]].sort());
+    } finally {
+      await sequelize.query(`DROP TRIGGER ${fn}_b ON user_balance; DROP TRIGGER ${fn}_i ON user_info; DROP FUNCTION ${fn}();`);
+    }
+    // Both still work afterwards: the confirmation binds, then the owner's sign-up meets a confirmed address (409).
+    assert.equal((await ctx.api.post('/verify-email').send({ token: confirmToken })).status, 200);
+    assertError(await ctx.api.post('/verify-sign-up').send({ token: link }), 409, 'Email is already registered');
+    assert.deepEqual((await holdersOf(ctx, email)).map((r) => [r.username, r.email_verified]), [[confirmer.username, true]]);
+  });
+
   it('bad confirmation input answers 4xx and changes nothing', async () => {
     assertError(await ctx.api.post('/verify-email').send({}), 400);
     assertError(await ctx.api.post('/verify-email').send({ token: 'x'.repeat(43) }), 401);
