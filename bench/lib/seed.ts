@@ -74,8 +74,8 @@ export async function seed(config: Config, count: number): Promise<Seeded> {
     // User 0 is the contended wallet of B5; 1..count are everyone else.
     await client.query(`INSERT INTO user_login (username, pwd) SELECT username, $2 FROM (${users}) u`, [count, pwd]);
     await client.query(
-      `INSERT INTO user_info (username, full_name, email, phone_number, referral_code)
-         SELECT username, 'Bench User ' || i, username || '@bench.test', '62812' || lpad(i::text, 7, '0'), 'BENCH' || i FROM (${users}) u`,
+      `INSERT INTO user_info (username, full_name, email, email_verified, phone_number, referral_code)
+         SELECT username, 'Bench User ' || i, username || '@bench.test', TRUE, '62812' || lpad(i::text, 7, '0'), 'BENCH' || i FROM (${users}) u`,
       [count],
     );
     await client.query(

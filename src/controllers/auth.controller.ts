@@ -13,8 +13,8 @@ export interface AuthControllerDeps {
 
 const ipOf = (req: Request) => req.ip ?? 'unknown';
 const expiresAt = (exp: number) => new Date(exp * 1000).toISOString();
-const isFormPost = (req: Request) => Boolean(req.is('application/x-www-form-urlencoded'));
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const isFormPost = (req: Request) => Boolean(req.is('application/x-www-form-urlencoded'));
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A small self-contained page: no script (helmet's default CSP forbids inline script), only an inline style
@@ -30,7 +30,7 @@ input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;margin:.3rem
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-function sendPage(res: Response, status: number, title: string, body: string): void {
+export function sendPage(res: Response, status: number, title: string, body: string): void {
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page(title, body));
 }
 

@@ -4,7 +4,10 @@ export class UserInfo extends Model<InferAttributes<UserInfo>, InferCreationAttr
   declare id: CreationOptional<number>;
   declare username: string;
   declare full_name: string;
-  declare email: string;
+  /** NULL once the account lost an unproved address to the owner's confirmation. */
+  declare email: string | null;
+  /** Whether the owner proved the address (mailed link or code); only proved addresses are unique and log in. */
+  declare email_verified: CreationOptional<boolean>;
   declare phone_number: string | null;
   declare profile_img: CreationOptional<string | null>;
   declare agent: CreationOptional<boolean>;
@@ -18,7 +21,8 @@ export class UserInfo extends Model<InferAttributes<UserInfo>, InferCreationAttr
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
         full_name: { type: DataTypes.STRING(255), allowNull: false },
-        email: { type: DataTypes.STRING(254), allowNull: false },
+        email: { type: DataTypes.STRING(254), allowNull: true },
+        email_verified: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         phone_number: { type: DataTypes.STRING(20), allowNull: true },
         profile_img: { type: DataTypes.STRING(255), allowNull: true },
         agent: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },

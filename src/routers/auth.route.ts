@@ -52,7 +52,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       method: 'post',
       path: '/check/email',
       auth: 'none',
-      summary: 'Whether an email is already registered (or held by a pending sign-up); limited per IP because it reveals registration',
+      summary: 'Whether an email is already registered (confirmed by an account; unconfirmed and pending addresses reserve nothing); limited per IP because it reveals registration',
       tags: TAGS,
       schemas: { body: checkEmailBody },
       response: { status: 200, schema: checkEmailResponse },

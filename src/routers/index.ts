@@ -29,6 +29,8 @@ import { createPayoutController } from '../controllers/payout.controller.js';
 import { paymentRoutes } from './payment.route.js';
 import { payoutRoutes } from './payout.route.js';
 import type { RouteDeclaration } from './route.js';
+import { createEmailVerificationController } from '../controllers/email-verification.controller.js';
+import { emailVerificationRoutes } from './email-verification.route.js';
 
 /** Every route of the API, feature by feature. A route that is not listed here does not exist. */
 export function buildRoutes(services: Services): RouteDeclaration[] {
@@ -54,5 +56,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
       }),
     ),
     ...payoutRoutes(createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency })),
+    ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
   ];
 }

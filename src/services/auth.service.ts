@@ -33,7 +33,8 @@ interface AccountRow {
 const INVALID_CREDENTIAL = 'Invalid Credential';
 
 /**
- * POST /auth (the seed's Local strategy): username OR email + password.
+ * POST /auth (the seed's Local strategy): username OR email + password. Only a proved email logs in (an unproved
+ * one may be anybody's; see email-verification.service.ts).
  *
  * - Unknown accounts and wrong passwords answer the same 422 "Invalid Credential", after the same amount of
  *   hashing work (a dummy verify), and count towards the same lockout, so neither the answer, its timing nor the
@@ -64,7 +65,7 @@ export function createAuthService(deps: {
       `SELECT l.username, l.pwd, l.disabled, i.agent
          FROM user_login l LEFT JOIN user_info i ON i.username = l.username
         WHERE l.username = :raw OR l.username = :lowered
-           OR l.username = (SELECT username FROM user_info WHERE lower(email) = :lowered LIMIT 1)
+           OR l.username = (SELECT username FROM user_info WHERE lower(email) = :lowered AND email_verified LIMIT 1)
         ORDER BY (l.username = :raw) DESC, (l.username = :lowered) DESC
         LIMIT 1`,
       { replacements: { raw: identifier, lowered: identifier.toLowerCase() }, type: QueryTypes.SELECT },

@@ -13,6 +13,7 @@ import { createAuthService } from './auth.service.js';
 import { createPasswordService } from './password.service.js';
 import { createRateLimitService } from './rate-limit.service.js';
 import { createRegistrationService } from './registration.service.js';
+import { createEmailVerificationService } from './email-verification.service.js';
 import { createSessionService } from './session.service.js';
 import { runExclusively, type SyncJob } from '../scheduler/xendit.scheduler.js';
 import { createHashingCenter } from '../utilities/hashing-center.js';
@@ -75,7 +76,8 @@ export function createServices(clients: Clients) {
   // Accounts and authentication (issue 3).
   const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
   const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, logger };
-  const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms });
+  const emailVerification = createEmailVerificationService({ ...authServiceDeps, mailer: clients.mailer });
+  const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });
   const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer });
   const sessions = createSessionService({ sequelize: db.sequelize, models, tokens });
   const auth = createAuthService({ ...authServiceDeps, registration });
@@ -137,5 +139,5 @@ export function createServices(clients: Clients) {
   /** POST /sys/scheduler/xendit-sync: the same job under the same lock; null when another runner holds it. */
   const runXenditSyncNow = () => runExclusively(redis, logger, runXenditSync);
 
-  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow };
+  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification };
 }

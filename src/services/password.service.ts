@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Sequelize } from 'sequelize';
+import { Op, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
 import type { Mailer } from '../integrations/mailer.js';
@@ -65,12 +65,14 @@ export function createPasswordService(deps: PasswordDeps) {
   const resetKey = (hash: string) => `pwdreset:t:${hash}`;
   const userResetKey = (username: string) => `pwdreset:u:${username}`;
 
+  /** Only a proved address: a reset link mailed to an unproved one would hand the account to whoever reads it. */
   async function findUserByEmail(email: string) {
-    return models.UserInfo.findOne({
-      where: deps.sequelize.where(deps.sequelize.fn('lower', deps.sequelize.col('email')), email.toLowerCase()),
+    const user = await models.UserInfo.findOne({
+      where: { [Op.and]: [deps.sequelize.where(deps.sequelize.fn('lower', deps.sequelize.col('email')), email.toLowerCase()), { email_verified: true }] },
       attributes: ['username', 'email'],
       raw: true,
     });
+    return user?.email ? { username: user.username, email: user.email } : null;
   }
 
   /**
@@ -171,7 +173,7 @@ export function createPasswordService(deps: PasswordDeps) {
     async resetPassword(token: string, password: string): Promise<{ username: string }> {
       const { hash, username, record, pwd } = await peekReset(token);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email'], raw: true });
-      assertPasswordPolicy(password, { username, email: info?.email });
+      assertPasswordPolicy(password, { username, email: info?.email ?? undefined });
       // GETDEL: of two concurrent resets with the same link, exactly one gets the record back.
       const owner = await redis.getdel(resetKey(hash));
       if (owner !== record) throw new UnauthorizedError('Reset link is invalid or has expired');
@@ -195,7 +197,7 @@ export function createPasswordService(deps: PasswordDeps) {
         await limits.recordLoginFailure(username, ip);
         throw new AppError('UNPROCESSABLE', 'Invalid Credential');
       }
-      assertPasswordPolicy(newPassword, { username, email: info?.email }, 'new_password');
+      assertPasswordPolicy(newPassword, { username, email: info?.email ?? undefined }, 'new_password');
       if (oldPassword === newPassword) {
         throw new ValidationError([{ field: 'new_password', message: 'New password must differ from the old password' }], 'New password must differ from the old password');
       }

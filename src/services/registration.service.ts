@@ -9,6 +9,7 @@ import type { Models } from '../models/index.js';
 import { generateReferralCode } from '../utilities/general.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
+import type { EmailVerificationService } from './email-verification.service.js';
 import { assertPasswordPolicy, hashOpaqueToken, newOpaqueToken, OPAQUE_TOKEN_PATTERN } from './password.service.js';
 import type { RateLimitService } from './rate-limit.service.js';
 
@@ -51,6 +52,7 @@ interface RegistrationDeps {
   mailer: Mailer;
   sms: SmsSender;
   logger: Logger;
+  emailVerification: EmailVerificationService;
 }
 
 const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -61,16 +63,18 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * Sign-up as in the seed: the account waits in Redis (TTL REGISTRATION_TTL_SECONDS) until its OTP (SMS) or link
  * (email) is confirmed, then user_login, user_info, user_balance and the referral row are created in one
  * transaction. Only hashes are stored: the password (bcrypt/argon2), the registration and link tokens (SHA-256)
- * and the OTP (HMAC with SECRET_AUTH_CONFIG). Username and email are reserved with SET NX for the TTL, so two
- * pending sign-ups cannot claim the same identity.
+ * and the OTP (HMAC with SECRET_AUTH_CONFIG). The username is reserved with SET NX for the TTL, so two pending
+ * sign-ups cannot claim it. The email is not: an unproved address reserves nothing (email-verification.service.ts),
+ * so several pending sign-ups may name it and only its owner can confirm the mailed link. A confirmed LINK sign-up
+ * binds its address (taking it from accounts that hold it unproved); an OTP sign-up proves only the phone, so its
+ * account starts with the address unproved and is mailed a link to confirm it.
  */
 export function createRegistrationService(deps: RegistrationDeps) {
-  const { config, redis, sequelize, models, hashing, limits, mailer, sms, logger } = deps;
+  const { config, redis, sequelize, models, hashing, limits, mailer, sms, logger, emailVerification } = deps;
   const ttl = config.auth.registrationTtlSeconds;
   const pendingKey = (id: string) => `reg:p:${id}`;
   const linkKey = (hash: string) => `reg:l:${hash}`;
   const usernameKey = (username: string) => `reg:u:${username}`;
-  const emailKey = (email: string) => `reg:e:${email}`;
   const claimKey = (id: string) => `reg:claim:${id}`;
   const doneKey = (hash: string) => `reg:done:${hash}`;
   const otpHash = (id: string, otp: string) => createHmac('sha256', config.auth.secret).update(`${id}:${otp}`).digest('hex');
@@ -84,11 +88,10 @@ export function createRegistrationService(deps: RegistrationDeps) {
     await redis.eval(COMPARE_AND_DELETE, 1, key, id);
   }
 
-  async function discardPending(id: string, pending: Pick<PendingSignUp, 'username' | 'email' | 'link_hash'>): Promise<void> {
+  async function discardPending(id: string, pending: Pick<PendingSignUp, 'username' | 'link_hash'>): Promise<void> {
     await redis.del(pendingKey(id));
     if (pending.link_hash) await redis.del(linkKey(pending.link_hash));
     await release(usernameKey(pending.username), id);
-    await release(emailKey(pending.email), id);
   }
 
   /**
@@ -109,13 +112,9 @@ export function createRegistrationService(deps: RegistrationDeps) {
     return null;
   }
 
+  /** An account proved this address (unproved ones reserve nothing). */
   async function emailTaken(email: string): Promise<boolean> {
-    const row = await models.UserInfo.findOne({
-      where: sequelize.where(sequelize.fn('lower', sequelize.col('email')), email),
-      attributes: ['id'],
-      raw: true,
-    });
-    return row !== null;
+    return emailVerification.isProvedElsewhere(email, '');
   }
 
   async function sendOtp(phone: string, otp: string): Promise<void> {
@@ -175,9 +174,12 @@ export function createRegistrationService(deps: RegistrationDeps) {
     return error instanceof UniqueConstraintError && (error.parent as { constraint?: string } | undefined)?.constraint === 'user_info_referral_code_key';
   }
 
+  /** A LINK sign-up proved its address: accounts holding it unproved lose it, in the same transaction. */
   async function createAccount(pending: PendingSignUp): Promise<void> {
+    const emailProved = pending.mode === 'LINK';
     await sequelize.transaction(async (t: Transaction) => {
       await models.UserLogin.create({ username: pending.username, pwd: pending.pwd }, { transaction: t });
+      if (emailProved) await emailVerification.releaseUnproved(pending.email, pending.username, t);
       // Referral codes are random: on the rare collision, retry inside a savepoint so the transaction survives.
       for (let attempt = 1; ; attempt += 1) {
         try {
@@ -187,6 +189,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
                 username: pending.username,
                 full_name: pending.full_name,
                 email: pending.email,
+                email_verified: emailProved,
                 phone_number: pending.phone_number || null,
                 referral_code: generateReferralCode(pending.username),
               },
@@ -245,13 +248,6 @@ export function createRegistrationService(deps: RegistrationDeps) {
       const replaces = new Set<string>();
       const replacing = await reserve(usernameKey(username), id, identity, 'Username is already taken');
       if (replacing) replaces.add(replacing);
-      try {
-        const replacingEmail = await reserve(emailKey(email), id, identity, 'Email is already registered');
-        if (replacingEmail) replaces.add(replacingEmail);
-      } catch (error) {
-        await release(usernameKey(username), id);
-        throw error;
-      }
 
       const pending: PendingSignUp = {
         username,
@@ -273,7 +269,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
           const old = await readPending(oldId);
           if (old) await discardPending(oldId, old);
         }
-        await redis.multi().set(usernameKey(username), id, 'EX', ttl).set(emailKey(email), id, 'EX', ttl).exec();
+        await redis.set(usernameKey(username), id, 'EX', ttl);
         pending.pwd = await hashing.hashPassword(input.password);
         await redis.multi().hset(pendingKey(id), { ...pending }).expire(pendingKey(id), ttl).exec();
         await deliver(id, pending);
@@ -348,6 +344,13 @@ export function createRegistrationService(deps: RegistrationDeps) {
         if (current.link_hash) markers.set(doneKey(current.link_hash), current.username, 'EX', 3600);
         await markers.exec();
         logger.info(`sign-up verified: account ${current.username} created`);
+        if (current.mode === 'OTP' && !(await emailTaken(current.email))) {
+          // The phone is proved, the address is not: mail it a link. A failed mail does not undo the account
+          // (POST /user/email sends another).
+          await emailVerification.sendConfirmation(current.username, current.email).catch((error: unknown) => {
+            logger.warn(`email confirmation mail for ${current.username} failed`, { reason: (error as Error).message });
+          });
+        }
         return { username: current.username };
       } finally {
         await redis.del(claimKey(id));
@@ -364,21 +367,18 @@ export function createRegistrationService(deps: RegistrationDeps) {
       }
     },
 
-    /** Login on a pending sign-up: its mode and password hash when `identifier` (username or email) is reserved. */
+    /** Login on a pending sign-up: its mode and password hash when `identifier` is its username (its email is unproved). */
     async findPending(identifier: string): Promise<{ mode: SignUpMode; pwd: string } | null> {
       const lowered = identifier.trim().toLowerCase();
-      const id = (await redis.get(usernameKey(lowered))) ?? (await redis.get(emailKey(lowered)));
+      const id = await redis.get(usernameKey(lowered));
       const pending = id ? await readPending(id) : null;
       return pending ? { mode: pending.mode, pwd: pending.pwd } : null;
     },
 
-    /** POST /check/email: an account or a pending sign-up holds this email. Capped per IP (an enumeration oracle). */
+    /** POST /check/email: an account proved this email (unproved and pending addresses reserve nothing). Capped per IP (an enumeration oracle). */
     async isEmailRegistered(email: string, ip: string): Promise<boolean> {
       await limits.consumeEmailCheck(ip);
-      const lowered = email.trim().toLowerCase();
-      if (await emailTaken(lowered)) return true;
-      const id = await redis.get(emailKey(lowered));
-      return id !== null && (await redis.exists(pendingKey(id))) === 1;
+      return emailTaken(email.trim().toLowerCase());
     },
   };
 }

@@ -14,7 +14,10 @@ const STORED_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
 export interface Profile {
   username: string;
   full_name: string;
-  email: string;
+  /** NULL when the account lost an unproved address to its owner (see email-verification.service.ts). */
+  email: string | null;
+  /** Whether the owner proved the address; only a proved one logs in and receives reset mail. */
+  email_verified: boolean;
   phone_number: string | null;
   profile_img: string | null;
   referral_code: string;
@@ -37,7 +40,7 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
    */
   async function getProfile(username: string): Promise<Profile> {
     const [row] = await sequelize.query<ProfileRow>(
-      `SELECT i.username, i.full_name, i.email, i.phone_number, i.profile_img, i.referral_code, b.balance, b.points
+      `SELECT i.username, i.full_name, i.email, i.email_verified, i.phone_number, i.profile_img, i.referral_code, b.balance, b.points
          FROM user_info i LEFT JOIN user_balance b ON b.username = i.username
         WHERE i.username = :username`,
       { replacements: { username }, type: QueryTypes.SELECT },
@@ -47,6 +50,7 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
       username: row.username,
       full_name: row.full_name,
       email: row.email,
+      email_verified: row.email_verified,
       phone_number: row.phone_number,
       profile_img: row.profile_img,
       referral_code: row.referral_code,

@@ -74,7 +74,7 @@ describe('sign-up journeys', () => {
     assert.equal(viaBearer.status, 201);
   });
 
-  it('OTP: sign up → read the SMS → verify with Bearer registration token + otp → log in with the email → /verify', async () => {
+  it('OTP: sign up → read the SMS → verify with Bearer registration token + otp → confirm the mailed email link → log in with the email → /verify', async () => {
     const s = await signUp(ctx, 'OTP');
     assert.equal(s.res.status, 201, JSON.stringify(s.res.body));
     assert.equal(s.res.body.mode, 'OTP');
@@ -83,8 +83,10 @@ describe('sign-up journeys', () => {
     assert.equal(sms[0]!.authorization, 'App test-sms-token');
     const otp = await otpFor(ctx, s.phone);
 
-    assertError(await login(ctx, s.email, s.password), 403, 'OTP Not Confirmed');
-    assertError(await login(ctx, s.email, 'Wrong-password-1'), 422, 'Invalid Credential');
+    assertError(await login(ctx, s.username, s.password), 403, 'OTP Not Confirmed');
+    assertError(await login(ctx, s.username, 'Wrong-password-1'), 422, 'Invalid Credential');
+    // The email of a pending sign-up is unproved: it opens nothing.
+    assertError(await login(ctx, s.email, s.password), 422, 'Invalid Credential');
 
     const missing = await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${s.registrationToken}`).send({});
     assertError(missing, 400, 'OTP is required');
@@ -94,6 +96,10 @@ describe('sign-up journeys', () => {
 
     const info = await ctx.server.clients.db.models.UserInfo.findOne({ where: { username: s.username }, raw: true });
     assert.equal(info?.phone_number, s.phone);
+    assert.equal(info?.email_verified, false, 'the SMS code proves the phone, not the email');
+    assertError(await login(ctx, s.email, s.password), 422, 'Invalid Credential');
+    const emailToken = await linkTokenFor(ctx, s.email, '/verify-email');
+    assert.equal((await ctx.api.post('/verify-email').send({ token: emailToken })).status, 200);
     const loggedIn = await login(ctx, s.email.toUpperCase(), s.password);
     assert.equal(loggedIn.status, 200, JSON.stringify(loggedIn.body));
     assert.deepEqual(Object.keys(loggedIn.body).sort(), ['agent', 'expires_at', 'token']);
@@ -131,14 +137,16 @@ describe('sign-up journeys', () => {
     assert.equal(row?.status, 'pending');
   });
 
-  it('when the username or email belongs to an account or to another pending sign-up, then 409 with the seed\'s message', async () => {
+  it('when the username belongs to an account or a pending sign-up, or the email to a confirmed account, then 409 with the seed\'s message', async () => {
     const existing = await createUser(ctx);
     assertError((await signUp(ctx, 'LINK', { email: existing.email.toUpperCase() })).res, 409, 'Email is already registered');
     assertError((await signUp(ctx, 'LINK', { username: existing.username })).res, 409, 'Username is already taken');
 
     const pending = await signUp(ctx, 'LINK');
     assert.equal(pending.res.status, 201);
-    assertError((await signUp(ctx, 'LINK', { email: pending.email })).res, 409, 'Email is already registered');
+    // A pending sign-up's email is unproved and reserves nothing (only the send gap to that address applies).
+    await ctx.server.clients.redis.del(`rl:send-gap:REGISTER:${pending.email}`);
+    assert.equal((await signUp(ctx, 'LINK', { email: pending.email })).res.status, 201);
     assertError((await signUp(ctx, 'LINK', { username: pending.username, email: `${uniqueName('other')}@example.test` })).res, 409, 'Username is already taken');
     // Someone else trying the same username + email with another password cannot take it over.
     assertError((await signUp(ctx, 'LINK', { username: pending.username, email: pending.email, password: 'Another-pass-9' })).res, 409);
@@ -163,14 +171,22 @@ describe('sign-up journeys', () => {
     assertError(await ctx.api.post('/verify-sign-up').send({ token: firstLink }), 401);
   });
 
-  it('when two sign-ups race for one email, then exactly one is accepted', async () => {
+  it('when pending sign-ups for one email race to confirm their links, then exactly one account gets the email and the others 409', async () => {
     const email = `${uniqueName('race')}@example.test`;
-    const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => signUp(ctx, 'LINK', { email, username: uniqueName(`r${i}`), password: `Race-pass-${i}xx` })),
-    );
-    const statuses = results.map((r) => r.res.status);
+    const tokens: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      await ctx.server.clients.redis.del(`rl:send-gap:REGISTER:${email}`);
+      const s = await signUp(ctx, 'LINK', { email, username: uniqueName(`r${i}`), password: `Race-pass-${i}xx` });
+      assert.equal(s.res.status, 201, JSON.stringify(s.res.body));
+      const mail = await ctx.smtp.waitForMail((m) => m.to.includes(email) && m.text.includes(s.username));
+      tokens.push(/\/verify-sign-up\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!);
+    }
+    const results = await Promise.all(tokens.flatMap((token) => [token, token, token]).map((token) => ctx.api.post('/verify-sign-up').send({ token })));
+    const statuses = results.map((r) => r.status);
     assert.equal(statuses.filter((x) => x === 201).length, 1, JSON.stringify(statuses));
-    assert.equal(statuses.filter((x) => x === 409).length, 3);
+    for (const r of results.filter((x) => x.status !== 201)) assertError(r, 409);
+    const [rows] = await ctx.server.clients.db.sequelize.query(`SELECT count(*)::int AS n FROM user_info WHERE lower(email) = :email`, { replacements: { email } });
+    assert.equal((rows as Array<{ n: number }>)[0]!.n, 1);
   });
 
   it('OTP mode without a phone answers "PhoneRequired" and a bad phone "PhoneFormatErr" (400), nothing stored', async () => {
@@ -242,13 +258,13 @@ describe('sign-up journeys', () => {
     assertError(await ctx.api.get('/verify-sign-up?token=x&extra=1'), 400);
   });
 
-  it('POST /check/email answers whether an email is registered (accounts and pending sign-ups)', async () => {
+  it('POST /check/email answers whether an email is registered (confirmed accounts only; pending sign-ups reserve nothing)', async () => {
     const ip = freshIp();
     const user = await createUser(ctx);
     const yes = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: user.email.toUpperCase() });
     assert.deepEqual(yes.body, { status: true, registered: true, message: 'Email is already registered' });
     const pending = await signUp(ctx, 'LINK');
-    assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email })).body.registered, true);
+    assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email })).body.registered, false);
     const no = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('free')}@example.test` });
     assert.deepEqual(no.body, { status: true, registered: false, message: 'Email is available' });
     assertError(await ctx.api.post('/check/email').send({ email: 'nope' }), 400);

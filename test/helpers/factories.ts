@@ -18,18 +18,37 @@ export interface TestUser {
  */
 export async function createUser(
   ctx: TestContext,
-  options: { password?: string; agent?: boolean; balance?: string; points?: number; phone?: string; username?: string } = {},
+  options: {
+    password?: string;
+    agent?: boolean;
+    balance?: string;
+    points?: number;
+    phone?: string;
+    username?: string;
+    /** Defaults to `${username}@example.test`. */
+    email?: string;
+    /** Whether the email is proved (default true). An unproved one may be shared by several accounts. */
+    emailVerified?: boolean;
+  } = {},
 ): Promise<TestUser> {
   const { models } = ctx.server.clients.db;
   const username = options.username ?? uniqueName('u');
   const password = options.password ?? 'Correct-Horse-9';
-  const email = `${username}@example.test`;
+  const email = options.email ?? `${username}@example.test`;
   const referralCode = `R${username.replace(/[^a-z0-9]/gi, '').slice(-10).toUpperCase()}${Math.floor(Math.random() * 1e4)}`;
   const pwd = await ctx.server.services.hashing.hashPassword(password);
   await ctx.server.clients.db.sequelize.transaction(async (transaction) => {
     await models.UserLogin.create({ username, pwd }, { transaction });
     await models.UserInfo.create(
-      { username, full_name: `Test ${username}`, email, phone_number: options.phone ?? '628123456789', agent: options.agent ?? false, referral_code: referralCode },
+      {
+        username,
+        full_name: `Test ${username}`,
+        email,
+        email_verified: options.emailVerified ?? true,
+        phone_number: options.phone ?? '628123456789',
+        agent: options.agent ?? false,
+        referral_code: referralCode,
+      },
       { transaction },
     );
     await models.UserBalance.create({ username, balance: options.balance ?? '0', points: options.points ?? 0 }, { transaction });
