@@ -22,6 +22,7 @@ import { createPaymentService } from './services/payment.service.js';
 import { createBankAccountService } from './services/bank-account.service.js';
 import { createPayoutService } from './services/payout.service.js';
 import { createReferralService } from './services/referral.service.js';
+import { createCheckoutBudgetService } from './services/checkout-budget.service.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -189,6 +190,8 @@ function paymentsOf(ctx: CliContext) {
     realtime: { publish: () => undefined },
     push,
     gatewayLog,
+    checkoutBudget: createCheckoutBudgetService({ redis: ctx.redis, budgets: ctx.config.budgets }),
+    invoiceListXenditReads: ctx.config.budgets.invoiceListXenditReads,
     hooks: { completeReferral: (username) => referrals.completeReferral(username) },
   });
   const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption) });

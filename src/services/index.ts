@@ -37,6 +37,7 @@ import { createWalletService } from './wallet.service.js';
 import { createPaymentService } from './payment.service.js';
 import { createBankAccountService } from './bank-account.service.js';
 import { createPayoutService } from './payout.service.js';
+import { createCheckoutBudgetService } from './checkout-budget.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -102,6 +103,8 @@ export function createServices(clients: Clients) {
     realtime: clients.realtime,
     push: clients.push,
     gatewayLog: clients.gatewayLog,
+    checkoutBudget: createCheckoutBudgetService({ redis, budgets: config.budgets }),
+    invoiceListXenditReads: config.budgets.invoiceListXenditReads,
     hooks: { completeReferral: (username) => referrals.completeReferral(username) },
   });
   const bankAccounts = createBankAccountService({ sequelize: db.sequelize, models, encryptor });
