@@ -90,9 +90,9 @@ export interface PaymentServiceDeps {
   invoiceListXenditReads: number;
   /**
    * Late-bound hooks run after a top-up is paid and committed (never inside the money transaction).
-   * `completeReferral` comes from the referral service (issue 4); it may be absent.
+   * `completeReferral` comes from the referral service (it starts the referral's payout hold); it may be absent.
    */
-  hooks: { completeReferral?: (username: string) => Promise<unknown> };
+  hooks: { completeReferral?: (username: string, topUp: { transactionId: string }) => Promise<unknown> };
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
@@ -173,7 +173,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     if (row.type === 'TOPUP' && change === 'paid' && deps.hooks.completeReferral) {
       // Awaited (it is a quick database step) but never fatal: the money is already committed.
       try {
-        await deps.hooks.completeReferral(row.username);
+        await deps.hooks.completeReferral(row.username, { transactionId: row.id });
       } catch (error) {
         logger.error('completing the referral after a paid top-up failed', { username: row.username, transactionId: row.id, error });
       }
