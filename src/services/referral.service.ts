@@ -4,7 +4,7 @@ import { normalizeIdentifier, type Fingerprinter, type FingerprintKind } from '.
 import type { Logger } from '../utilities/logger.js';
 
 /** Why a referral earned no bonus (referral_history.rejected_reason). */
-export type RejectReason = 'PAYOUT_WITHIN_HOLD' | 'PHONE_ALREADY_REWARDED' | 'BANK_ACCOUNT_ALREADY_REWARDED';
+export type RejectReason = 'PAYOUT_WITHIN_HOLD' | 'SELF_REFERRAL' | 'PHONE_ALREADY_REWARDED' | 'BANK_ACCOUNT_ALREADY_REWARDED';
 
 export interface ReferralHistoryItem {
   username: string;
@@ -144,7 +144,8 @@ export function createReferralService(deps: {
 
   /**
    * One referral's decision, in one transaction with its row locked (a concurrent decider waits, then finds it no
-   * longer pending). Rules, in order: no payout requested by the referred user during the hold; no earlier bonus of
+   * longer pending). Rules, in order: no payout requested by the referred user during the hold; not the referrer's own
+   * phone number or bank account; no earlier bonus of
    * this referrer for the same phone number or bank account number (current data of its completed referrals, and the
    * claims recorded when they completed, whose unique key settles parallel decisions). Passing, the bonus is
    * credited with its point_mutation row; failing, the referral is marked rejected and nothing is credited.
@@ -192,6 +193,16 @@ export function createReferralService(deps: {
       for (const fingerprint of await deps.bankAccountFingerprints(referred, transaction)) {
         claims.push({ kind: 'bank_account', fingerprint, reason: 'BANK_ACCOUNT_ALREADY_REWARDED' });
       }
+
+      // The referrer's own phone number or bank account: a second account of the referrer themselves.
+      const [own] = await sequelize.query<{ phone_number: string | null }>(`SELECT phone_number FROM user_info WHERE username = :referrer`, {
+        replacements: { referrer },
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      const ownClaims = new Set(await deps.bankAccountFingerprints(referrer, transaction));
+      if (own?.phone_number && normalizeIdentifier('phone', own.phone_number)) ownClaims.add(fingerprinter.fingerprint('phone', own.phone_number));
+      if (claims.some((c) => ownClaims.has(c.fingerprint))) return reject('SELF_REFERRAL');
 
       // Current data of the referrer's completed referrals (covers bonuses earned before claims were recorded, and
       // phone numbers or accounts those users have since added).

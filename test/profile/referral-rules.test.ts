@@ -149,6 +149,25 @@ describe('referral bonus rules with no hold (REFERRAL_PAYOUT_HOLD_DAYS=0): paral
   const ctx = useTestServer({ REFERRAL_BONUS_POINTS: String(BONUS), REFERRAL_PAYOUT_HOLD_DAYS: '0' });
   const h = helpers(ctx);
 
+  it('when the referred account has the referrer’s own phone number or bank account number, then no bonus (a second account of the referrer)', async () => {
+    const phone = uniquePhone();
+    const referrer = await createUser(ctx, { phone });
+    const samePhone = await createUser(ctx, { phone: `0${phone.slice(2)}` });
+    const sameAccount = await createUser(ctx, { phone: uniquePhone() });
+    const stranger = await createUser(ctx, { phone: uniquePhone() });
+    const number = `66${Date.now().toString().slice(-8)}`;
+    await h.addAccount(referrer, number);
+    await h.addAccount(sameAccount, number, 'BRI');
+    for (const referred of [samePhone, sameAccount, stranger]) {
+      await h.refer(referrer, referred);
+      await topUp(ctx, referred, 10000);
+    }
+    assert.equal(await h.statusOf(samePhone), 'rejected');
+    assert.equal(await h.statusOf(sameAccount), 'rejected');
+    assert.equal(await h.statusOf(stranger), 'completed');
+    assert.equal(await h.pointsOf(referrer), BONUS);
+  });
+
   it('when 10 referred accounts sharing a phone, and 10 sharing a bank account, are paid in parallel, then each group earns one bonus (3 trials)', async () => {
     for (let trial = 0; trial < 3; trial += 1) {
       const referrer = await createUser(ctx, { phone: uniquePhone() });
