@@ -96,6 +96,9 @@ export const ENV_SPEC = {
   PAYMENT_MAX_AMOUNT: int('largest checkout amount (IDR)', 50000000, 1),
   XENDIT_SYNC_ENABLED: bool('run the Xendit sync cron job', true),
   XENDIT_SYNC_CRON: str('cron schedule of the Xendit sync job', { default: '0 */2 * * *' }),
+  CHECKOUT_PER_USER_PER_HOUR: int('max top-up invoices (POST /payment-checkout) one user may create per hour', 10, 1),
+  SYS_CHECKOUT_PER_USER_PER_HOUR: int('max order invoices (POST /sys/payment-checkout) internal services may create for one user per hour', 60, 1),
+  INVOICE_LIST_XENDIT_READS: int('max pending invoices one GET /invoice/list/xendit re-reads from Xendit (0: none)', 3, 0, 50),
 
   API_URL_SUNSHINE: str('Sunshine API base URL (kept from the seed)', { default: '' }),
   API_URL_SMSVIRO: str('SMSViro API base URL', { default: '' }),
@@ -117,6 +120,7 @@ export const ENV_SPEC = {
   POINT_VALUE_IDR: int('rupiah credited per redeemed point', 100, 1),
   REFERRAL_BONUS_POINTS: int('points credited to a referrer when a referral completes', 50, 0),
   REFERRAL_LINK_BASE: str('base of referral links in QR codes (default PUBLIC_URL/signup)', { default: '' }),
+  REFERRAL_PAYOUT_HOLD_DAYS: int('days after the qualifying top-up without a payout before a referral bonus is credited (0: at once)', 7, 0, 365),
   VOUCHER_FILE: str('voucher definitions (JSON), validated at boot', { default: 'config/voucher-ext.json', minLength: 1 }),
 
   ENCRYPTION_KEYS: str('comma-separated keyId:base64(32 bytes) keys for data at rest', {
@@ -124,6 +128,10 @@ export const ENV_SPEC = {
     pattern: '^(|[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44})*)$',
   }),
   ENCRYPTION_CURRENT_KEY: str('id of the key new ciphertexts use (default: the first)', { default: '' }),
+  FINGERPRINT_KEY: str('base64(32 bytes) HMAC key for comparing bank account numbers and phones without decrypting (default: derived from SECRET_AUTH_CONFIG); never change it once set', {
+    default: '',
+    pattern: '^(|[A-Za-z0-9+/=]{43,44})$',
+  }),
 } satisfies Record<string, EnvSpec>;
 
 /**
@@ -201,13 +209,15 @@ export interface Config {
     syncEnabled: boolean;
     syncCron: string;
   };
+  budgets: { checkoutPerUserPerHour: number; sysCheckoutPerUserPerHour: number; invoiceListXenditReads: number };
   sunshine: { apiUrl: string };
   sms: { apiUrl: string; token: string; sender: string; timeoutMs: number };
   email: { host: string | null; port: number; secure: boolean; user: string; pass: string; from: string };
   firebase: { keyPath: string };
   upload: { maxBytes: number; profileImageDir: string };
   wallet: { pointValueIdr: number; referralBonusPoints: number; addressMaxPerUser: number };
-  referral: { linkBase: string };
+  referral: { linkBase: string; payoutHoldDays: number };
+  fingerprint: { key: Buffer };
   encryption: { keys: Array<{ id: string; key: Buffer }>; currentKeyId: string };
   voucherFile: string;
 }
@@ -261,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     problems.push('PAYMENT_MIN_AMOUNT: must not exceed PAYMENT_MAX_AMOUNT');
   }
   const encryption = parseEncryptionKeys(String(e.ENCRYPTION_KEYS ?? ''), String(e.ENCRYPTION_CURRENT_KEY ?? ''), isProduction, String(e.SECRET_AUTH_CONFIG ?? ''), problems);
+  const fingerprintKey = parseFingerprintKey(String(e.FINGERPRINT_KEY ?? ''), String(e.SECRET_AUTH_CONFIG ?? ''), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const resolveFromRoot = (p: string) => (path.isAbsolute(p) ? p : path.join(PROJECT_ROOT, p));
@@ -324,6 +335,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       syncEnabled: e.XENDIT_SYNC_ENABLED,
       syncCron: e.XENDIT_SYNC_CRON,
     },
+    budgets: {
+      checkoutPerUserPerHour: e.CHECKOUT_PER_USER_PER_HOUR,
+      sysCheckoutPerUserPerHour: e.SYS_CHECKOUT_PER_USER_PER_HOUR,
+      invoiceListXenditReads: e.INVOICE_LIST_XENDIT_READS,
+    },
     sunshine: { apiUrl: e.API_URL_SUNSHINE },
     sms: { apiUrl: e.API_URL_SMSVIRO.replace(/\/+$/, ''), token: e.SMSVIROTOKEN, sender: e.SMSVIRO_SENDER, timeoutMs: e.SMS_TIMEOUT_MS },
     email: {
@@ -341,7 +357,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       referralBonusPoints: e.REFERRAL_BONUS_POINTS,
       addressMaxPerUser: e.ADDRESS_MAX_PER_USER,
     },
-    referral: { linkBase: (e.REFERRAL_LINK_BASE || `${e.PUBLIC_URL.replace(/\/+$/, '')}/signup`).replace(/\/+$/, '') },
+    referral: {
+      linkBase: (e.REFERRAL_LINK_BASE || `${e.PUBLIC_URL.replace(/\/+$/, '')}/signup`).replace(/\/+$/, ''),
+      payoutHoldDays: e.REFERRAL_PAYOUT_HOLD_DAYS,
+    },
+    fingerprint: { key: fingerprintKey },
     encryption,
     voucherFile: resolveFromRoot(e.VOUCHER_FILE),
   };
@@ -379,6 +399,14 @@ function parseEncryptionKeys(
   const current = currentId || keys[0]?.id || '';
   if (!keys.some((k) => k.id === current)) problems.push(`ENCRYPTION_CURRENT_KEY: "${current}" is not one of ENCRYPTION_KEYS`);
   return { keys, currentKeyId: current };
+}
+
+/** FINGERPRINT_KEY, or (when empty) a key derived from the auth secret, so a fresh checkout runs. */
+function parseFingerprintKey(value: string, secret: string, problems: string[]): Buffer {
+  if (!value) return createHash('sha256').update(`fingerprint:${secret}`).digest();
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) problems.push('FINGERPRINT_KEY: must be 32 bytes of base64');
+  return key;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -22,6 +22,8 @@ import { createPaymentService } from './services/payment.service.js';
 import { createBankAccountService } from './services/bank-account.service.js';
 import { createPayoutService } from './services/payout.service.js';
 import { createReferralService } from './services/referral.service.js';
+import { createCheckoutBudgetService } from './services/checkout-budget.service.js';
+import { createFingerprinter } from './utilities/fingerprint.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -120,22 +122,25 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   'xendit:sync': {
     usage: 'xendit:sync [username...]',
-    summary: 'run the Xendit sync job now (pending invoices and payouts), optionally for some users only; skips if another runner holds the lock',
+    summary: 'run the Xendit sync job now (pending invoices and payouts, then due referral bonuses), optionally for some users only; skips if another runner holds the lock',
     needsRedis: true,
     async run(args, ctx) {
       for (const arg of args) if (!/^[A-Za-z0-9_.-]{1,64}$/.test(arg)) throw new UsageError(`"${arg}" is not a username`);
       const usernames = args.length ? args : undefined;
-      const { payments, payouts, close } = paymentsOf(ctx);
+      const { payments, payouts, referrals, bankAccounts, close } = paymentsOf(ctx);
       try {
         const summary = await runExclusively(ctx.redis, ctx.logger, async () => {
           const invoices = await payments.expireStatusUpdater(usernames ? { usernames } : {});
           const payoutSummary = await payouts.syncPendingPayouts(usernames ? { usernames } : {});
           ctx.out(`invoices: checked ${invoices.checked}, updated ${invoices.updated}, failed ${invoices.failed}`);
           ctx.out(`payouts: checked ${payoutSummary.checked}, updated ${payoutSummary.updated}, failed ${payoutSummary.failed}`);
+          await bankAccounts.fillMissingFingerprints();
+          const due = await referrals.completeDueReferrals();
+          ctx.out(`referral bonuses: checked ${due.checked}, completed ${due.completed}, withheld ${due.rejected}, failed ${due.failed}`);
           return {
-            checked: invoices.checked + payoutSummary.checked,
-            updated: invoices.updated + payoutSummary.updated,
-            failed: invoices.failed + payoutSummary.failed,
+            checked: invoices.checked + payoutSummary.checked + due.checked,
+            updated: invoices.updated + payoutSummary.updated + due.completed + due.rejected,
+            failed: invoices.failed + payoutSummary.failed + due.failed,
           };
         });
         if (!summary) throw new Error('sync already running on another instance; try again later');
@@ -178,7 +183,17 @@ function paymentsOf(ctx: CliContext) {
   const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
   const push = createDisabledPushSender();
   const wallet = createWalletService({ sequelize, models, config: ctx.config.xendit });
-  const referrals = createReferralService({ sequelize, models, bonusPoints: ctx.config.wallet.referralBonusPoints, logger: ctx.logger });
+  const fingerprinter = createFingerprinter(ctx.config.fingerprint.key);
+  const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption), fingerprinter });
+  const referrals = createReferralService({
+    sequelize,
+    models,
+    bonusPoints: ctx.config.wallet.referralBonusPoints,
+    logger: ctx.logger,
+    payoutHoldDays: ctx.config.referral.payoutHoldDays,
+    fingerprinter,
+    bankAccountFingerprints: (username, transaction) => bankAccounts.fingerprintsOf(username, transaction),
+  });
   const payments = createPaymentService({
     sequelize,
     models,
@@ -189,11 +204,12 @@ function paymentsOf(ctx: CliContext) {
     realtime: { publish: () => undefined },
     push,
     gatewayLog,
-    hooks: { completeReferral: (username) => referrals.completeReferral(username) },
+    checkoutBudget: createCheckoutBudgetService({ redis: ctx.redis, budgets: ctx.config.budgets }),
+    invoiceListXenditReads: ctx.config.budgets.invoiceListXenditReads,
+    hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
   });
-  const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption) });
   const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push });
-  return { payments, payouts, close: () => gatewayLog.close() };
+  return { payments, payouts, referrals, bankAccounts, close: () => gatewayLog.close() };
 }
 
 function maintenanceOf(ctx: CliContext) {

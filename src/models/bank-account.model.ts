@@ -7,6 +7,8 @@ export class BankAccount extends Model<InferAttributes<BankAccount>, InferCreati
   /** Ciphertext (utilities/encrypt); never plaintext at rest. */
   declare account_number: string;
   declare account_number_last4: string;
+  /** HMAC of the account number (utilities/fingerprint), to compare accounts without decrypting; null until filled. */
+  declare account_fingerprint: CreationOptional<string | null>;
   declare account_holder_name: string;
   declare created_at: CreationOptional<Date>;
 
@@ -18,6 +20,7 @@ export class BankAccount extends Model<InferAttributes<BankAccount>, InferCreati
         bank_code: { type: DataTypes.STRING(32), allowNull: false },
         account_number: { type: DataTypes.TEXT, allowNull: false },
         account_number_last4: { type: DataTypes.STRING(4), allowNull: false },
+        account_fingerprint: { type: DataTypes.STRING(64), allowNull: true },
         account_holder_name: { type: DataTypes.STRING(255), allowNull: false },
         created_at: DataTypes.DATE,
       },

@@ -7,7 +7,11 @@ export const referralHistoryResponse: JsonSchema = {
     properties: {
       username: { type: 'string', description: 'the referred user' },
       referral_code: { type: 'string' },
-      status: { type: 'string', enum: ['pending', 'completed'] },
+      status: {
+        type: 'string',
+        enum: ['pending', 'completed', 'rejected'],
+        description: 'rejected: no bonus (payout within the hold, or the phone number or bank account already earned one)',
+      },
       created_at: { type: 'string', format: 'date-time' },
       completed_at: { type: ['string', 'null'], format: 'date-time' },
     },
@@ -21,6 +25,7 @@ export const referralStatsResponse: JsonSchema = {
     total_referrals: { type: 'integer' },
     completed_referrals: { type: 'integer' },
     pending_referrals: { type: 'integer' },
+    rejected_referrals: { type: 'integer', description: 'referrals a bonus rule withheld' },
     total_earned_points: { type: 'integer' },
   },
 };

@@ -38,6 +38,8 @@ import { createWalletService } from './wallet.service.js';
 import { createPaymentService } from './payment.service.js';
 import { createBankAccountService } from './bank-account.service.js';
 import { createPayoutService } from './payout.service.js';
+import { createCheckoutBudgetService } from './checkout-budget.service.js';
+import { createFingerprinter } from '../utilities/fingerprint.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -93,7 +95,17 @@ export function createServices(clients: Clients) {
   const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
   const addresses = createAddressService({ sequelize: db.sequelize, models, maxPerUser: config.wallet.addressMaxPerUser });
   const points = createPointMutationService({ sequelize: db.sequelize, models, pointValueIdr: config.wallet.pointValueIdr });
-  const referrals = createReferralService({ sequelize: db.sequelize, models, bonusPoints: config.wallet.referralBonusPoints, logger });
+  const fingerprinter = createFingerprinter(config.fingerprint.key);
+  const bankAccounts = createBankAccountService({ sequelize: db.sequelize, models, encryptor, fingerprinter });
+  const referrals = createReferralService({
+    sequelize: db.sequelize,
+    models,
+    bonusPoints: config.wallet.referralBonusPoints,
+    logger,
+    payoutHoldDays: config.referral.payoutHoldDays,
+    fingerprinter,
+    bankAccountFingerprints: (username, transaction) => bankAccounts.fingerprintsOf(username, transaction),
+  });
   const marketingOffers = createMarketingOfferService({ sequelize: db.sequelize, models });
   const vouchers = createVoucherService({ sequelize: db.sequelize, models, voucherFile: config.voucherFile });
   const fcm = createFcmService({ sequelize: db.sequelize, models, push: clients.push, logger });
@@ -110,9 +122,10 @@ export function createServices(clients: Clients) {
     realtime: clients.realtime,
     push: clients.push,
     gatewayLog: clients.gatewayLog,
-    hooks: { completeReferral: (username) => referrals.completeReferral(username) },
+    checkoutBudget: createCheckoutBudgetService({ redis, budgets: config.budgets }),
+    invoiceListXenditReads: config.budgets.invoiceListXenditReads,
+    hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
   });
-  const bankAccounts = createBankAccountService({ sequelize: db.sequelize, models, encryptor });
   // Issue 6: QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
   const qrCodes = createQrCodeService({ referral: config.referral, models, invoices: payments });
   const payouts = createPayoutService({
@@ -130,10 +143,13 @@ export function createServices(clients: Clients) {
   const runXenditSync: SyncJob = async () => {
     const invoices = await payments.expireStatusUpdater();
     const payoutSummary = await payouts.syncPendingPayouts();
+    // Referral bonuses whose payout hold has passed (after the invoices, so a just-paid top-up counts).
+    await bankAccounts.fillMissingFingerprints();
+    const referralSummary = await referrals.completeDueReferrals();
     return {
-      checked: invoices.checked + payoutSummary.checked,
-      updated: invoices.updated + payoutSummary.updated,
-      failed: invoices.failed + payoutSummary.failed,
+      checked: invoices.checked + payoutSummary.checked + referralSummary.checked,
+      updated: invoices.updated + payoutSummary.updated + referralSummary.completed + referralSummary.rejected,
+      failed: invoices.failed + payoutSummary.failed + referralSummary.failed,
     };
   };
   /** POST /sys/scheduler/xendit-sync: the same job under the same lock; null when another runner holds it. */

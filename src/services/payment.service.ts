@@ -18,6 +18,7 @@ import type { SyncSummary } from '../scheduler/xendit.scheduler.js';
 import type { PaymentStatusPublisher } from '../socket/payment-status.socket.js';
 import { compareDecimal, formatRupiah, generateDateCodedId, isValidAmount, toDecimalString } from '../utilities/general.js';
 import type { Logger } from '../utilities/logger.js';
+import type { CheckoutBudgetService } from './checkout-budget.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 
 export const INVOICE_NOT_FOUND = 'Invoice Not Found';
@@ -83,11 +84,15 @@ export interface PaymentServiceDeps {
   realtime: PaymentStatusPublisher;
   push: PushSender;
   gatewayLog: GatewayLog;
+  /** Invoices per user per hour (reserved before Xendit is called). */
+  checkoutBudget: CheckoutBudgetService;
+  /** At most this many pending invoices are re-read from Xendit per GET /invoice/list/xendit. */
+  invoiceListXenditReads: number;
   /**
    * Late-bound hooks run after a top-up is paid and committed (never inside the money transaction).
-   * `completeReferral` comes from the referral service (issue 4); it may be absent.
+   * `completeReferral` comes from the referral service (it starts the referral's payout hold); it may be absent.
    */
-  hooks: { completeReferral?: (username: string) => Promise<unknown> };
+  hooks: { completeReferral?: (username: string, topUp: { transactionId: string }) => Promise<unknown> };
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
@@ -168,7 +173,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     if (row.type === 'TOPUP' && change === 'paid' && deps.hooks.completeReferral) {
       // Awaited (it is a quick database step) but never fatal: the money is already committed.
       try {
-        await deps.hooks.completeReferral(row.username);
+        await deps.hooks.completeReferral(row.username, { transactionId: row.id });
       } catch (error) {
         logger.error('completing the referral after a paid top-up failed', { username: row.username, transactionId: row.id, error });
       }
@@ -387,18 +392,26 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const description =
       input.description?.trim() || (input.type === 'TOPUP' ? `Top up ${formatRupiah(amount)}` : `Order ${formatRupiah(amount)}`);
 
+    // Valid input only from here: the hourly budget is taken before anything is written or sent to Xendit.
+    const reservation = await deps.checkoutBudget.reserve(input.username, input.type);
+
     // The row first: our id is the invoice's external_id, so one transaction can never get two invoices.
     const id = generateDateCodedId('TRX');
-    await models.UserTransaction.create({
-      id,
-      username: input.username,
-      type: input.type,
-      amount,
-      status: 'PENDING',
-      description,
-      payment_method: (input.ewallet_type ?? input.payment_method ?? null)?.slice(0, 64) ?? null,
-      currency: 'IDR',
-    });
+    try {
+      await models.UserTransaction.create({
+        id,
+        username: input.username,
+        type: input.type,
+        amount,
+        status: 'PENDING',
+        description,
+        payment_method: (input.ewallet_type ?? input.payment_method ?? null)?.slice(0, 64) ?? null,
+        currency: 'IDR',
+      });
+    } catch (error) {
+      await reservation.release();
+      throw error;
+    }
 
     let invoice: XenditInvoice;
     try {
@@ -412,6 +425,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       });
     } catch (error) {
       await models.UserTransaction.destroy({ where: { id, status: 'PENDING', reference_id: null } });
+      // A refusal means no invoice exists, so the reservation goes back; after an unknown outcome one may exist.
+      if (error instanceof XenditError && !error.isTransient) await reservation.release();
       if (error instanceof XenditError && error.isTransient) expireOrphans(id);
       logger.warn('checkout failed at Xendit; the pending transaction was removed', { transactionId: id, username: input.username });
       throw new BadGatewayError('The payment gateway could not create the invoice. Nothing was charged; please try again.', error);
@@ -527,7 +542,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return { ...describeOwn(current, fresh), xendit_status: fresh.status };
   }
 
-  /** GET /invoice/list/xendit: the caller's invoices, newest first; pending ones re-read from Xendit. */
+  /**
+   * GET /invoice/list/xendit: the caller's invoices, newest first. The newest few pending ones on the page (at most
+   * `invoiceListXenditReads`) are re-read from Xendit; the others answer their stored status, which callbacks and the
+   * sync job keep current (and GET /invoice/detail/xendit reads one fresh on demand).
+   */
   async function listOwnInvoices(username: string, query: { limit?: number; offset?: number }) {
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
@@ -536,9 +555,15 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset`,
       { replacements: { username, types: INVOICE_TYPES, limit, offset }, type: QueryTypes.SELECT },
     );
+    const reread = new Set(
+      rows
+        .filter((row) => row.status === 'PENDING' && row.reference_id)
+        .slice(0, deps.invoiceListXenditReads)
+        .map((row) => row.id),
+    );
     const invoices = await Promise.all(
       rows.map(async (row) => {
-        if (row.status !== 'PENDING' || !row.reference_id) return describeOwn(row);
+        if (!reread.has(row.id) || !row.reference_id) return describeOwn(row);
         try {
           const fresh = await xendit.getInvoice(row.reference_id);
           const applied = await applyInvoiceUpdate(fromXendit(fresh), 'detail');

@@ -12,6 +12,11 @@ export interface TestUser {
   auth: string;
 }
 
+/** A mobile number for a test user: distinct users get distinct numbers (the referral rules compare them). */
+function uniquePhone(): string {
+  return `62812${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
 /**
  * Creates a confirmed user straight in the database (login, profile, balance) and signs a token for it with the
  * real token service. Use it to set up tests that are not about sign-up itself.
@@ -45,7 +50,7 @@ export async function createUser(
         full_name: `Test ${username}`,
         email,
         email_verified: options.emailVerified ?? true,
-        phone_number: options.phone ?? '628123456789',
+        phone_number: options.phone ?? uniquePhone(),
         agent: options.agent ?? false,
         referral_code: referralCode,
       },

@@ -8,7 +8,8 @@ import { assertAuthRequired } from './auth-cases.js';
 const BONUS = 50;
 
 describe('referrals: GET /referral/history, GET /referral/stats, services.referrals.completeReferral', () => {
-  const ctx = useTestServer({ REFERRAL_BONUS_POINTS: String(BONUS) });
+  // No payout hold here (the hold and the per-phone/per-account rules are in referral-rules.test.ts).
+  const ctx = useTestServer({ REFERRAL_BONUS_POINTS: String(BONUS), REFERRAL_PAYOUT_HOLD_DAYS: '0' });
 
   const models = () => ctx.server.clients.db.models;
   /** Test setup: sign-up (issue 3) creates this row; here it is made directly. */
@@ -85,10 +86,11 @@ describe('referrals: GET /referral/history, GET /referral/stats, services.referr
   it('when a referrer reads history and stats, then they see only their referrals with the earned points', async () => {
     const referrer = await createUser(ctx);
     const stranger = await createUser(ctx);
-    const a = await createUser(ctx);
-    const b = await createUser(ctx);
-    const c = await createUser(ctx);
-    const d = await createUser(ctx);
+    // Distinct phone numbers: a referrer earns one bonus per referred phone number.
+    const a = await createUser(ctx, { phone: '6281200000001' });
+    const b = await createUser(ctx, { phone: '6281200000002' });
+    const c = await createUser(ctx, { phone: '6281200000003' });
+    const d = await createUser(ctx, { phone: '6281200000004' });
     for (const referred of [a, b, c]) await refer(referrer, referred);
     await refer(stranger, d);
     await ctx.server.services.referrals.completeReferral(a.username);
@@ -110,17 +112,25 @@ describe('referrals: GET /referral/history, GET /referral/stats, services.referr
       total_referrals: 3,
       completed_referrals: 2,
       pending_referrals: 1,
+      rejected_referrals: 0,
       total_earned_points: 2 * BONUS,
     });
 
     const none = await ctx.api.get('/referral/stats').set('Authorization', a.auth);
-    assert.deepEqual(none.body, { status: true, total_referrals: 0, completed_referrals: 0, pending_referrals: 0, total_earned_points: 0 });
+    assert.deepEqual(none.body, {
+      status: true,
+      total_referrals: 0,
+      completed_referrals: 0,
+      pending_referrals: 0,
+      rejected_referrals: 0,
+      total_earned_points: 0,
+    });
     assert.deepEqual((await ctx.api.get('/referral/history').set('Authorization', a.auth)).body, []);
   });
 });
 
 describe('referrals with REFERRAL_BONUS_POINTS=0', () => {
-  const ctx = useTestServer({ REFERRAL_BONUS_POINTS: '0' });
+  const ctx = useTestServer({ REFERRAL_BONUS_POINTS: '0', REFERRAL_PAYOUT_HOLD_DAYS: '0' });
 
   it('when the bonus is zero, then the referral still completes and no point row is written', async () => {
     const referrer = await createUser(ctx);
