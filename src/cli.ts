@@ -12,7 +12,8 @@ import { createAgentService } from './services/agent.service.js';
 import { createMaintenanceService } from './services/maintenance.service.js';
 import { createTokenService } from './services/token.service.js';
 import { createEncryptor } from './utilities/encrypt.js';
-import type { Database } from './models/index.js';
+import { createDatabase, type Database } from './models/index.js';
+import { createAdoptionService, ORIGINAL_SCHEMA, type AdoptionTreatments } from './services/adoption.service.js';
 import { createXenditGateway } from './integrations/xendit.js';
 import { createGatewayLog } from './integrations/gateway-log.js';
 import { createDisabledPushSender } from './integrations/fcm.js';
@@ -39,6 +40,8 @@ export interface CliCommand {
   summary: string;
   /** Whether the command needs Redis (most only need PostgreSQL). */
   needsRedis?: boolean;
+  /** The command opens the database itself: it is not migrated first (db:adopt works on the original's schema). */
+  ownDatabase?: boolean;
   run(args: string[], ctx: CliContext): Promise<void>;
 }
 
@@ -171,6 +174,53 @@ export const COMMANDS: Record<string, CliCommand> = {
       if (failures.length > 0) throw new Error(`${failures.length} value(s) left unchanged:\n  ${failures.join('\n  ')}`);
     },
   },
+  'db:adopt': {
+    usage: 'db:adopt [--apply] [--negative=zero] [--phones=normalize] [--orphans=skip] [--invalid=skip]',
+    summary: "bring a database of the original system to our schema without losing a row; a dry run that prints every change unless --apply",
+    ownDatabase: true,
+    async run(args, ctx) {
+      const treat: AdoptionTreatments = {};
+      let apply = false;
+      for (const arg of args) {
+        if (arg === '--apply') apply = true;
+        else if (arg === '--negative=zero') treat.negative = 'zero';
+        else if (arg === '--phones=normalize') treat.phones = 'normalize';
+        else if (arg === '--orphans=skip') treat.orphans = 'skip';
+        else if (arg === '--invalid=skip') treat.invalid = 'skip';
+        else throw new UsageError(`unexpected argument "${arg}"`);
+      }
+      const adoption = createAdoptionService({ postgres: ctx.config.postgres, logger: ctx.logger });
+      const report = await adoption.adopt({ apply, treat });
+      if (report.state === 'ours') {
+        ctx.out('nothing to adopt: this database already has our migrations record (SequelizeMeta); use `npm run cli -- migrate`');
+        return;
+      }
+      if (report.state === 'empty') {
+        ctx.out('nothing to adopt: no tables of the original system in this database (npm start creates ours)');
+        return;
+      }
+      ctx.out(apply ? 'db:adopt --apply' : 'db:adopt: dry run, nothing is changed (add --apply to make these changes)');
+      ctx.out('changes:');
+      for (const change of report.changes) ctx.out(`  - ${change}`);
+      ctx.out(report.problems.length ? `problems (${report.problems.length}):` : 'problems: none');
+      for (const p of report.problems) {
+        const treated = report.unresolved.includes(p) ? (p.flag ? `needs ${p.flag} or a fix by hand` : 'fix by hand') : `treated by ${p.flag}`;
+        ctx.out(`  [${p.kind}] ${p.table} ${p.key}: ${p.detail} (${treated})`);
+      }
+      if (report.applied) {
+        ctx.out(`adopted: the original's tables are kept in schema "${ORIGINAL_SCHEMA}"`);
+        ctx.out(report.laterMigrations.length ? `applied later migrations: ${report.laterMigrations.join(', ')}` : 'no later migrations to apply');
+        return;
+      }
+      if (report.unresolved.length > 0) {
+        const message = `${report.unresolved.length} row(s) break our constraints and no flag says how to treat them; nothing was changed`;
+        if (apply) throw new Error(message);
+        ctx.out(message);
+        return;
+      }
+      ctx.out('the dry run went through; run again with --apply (after a backup) to make these changes');
+    },
+  },
 };
 
 /**
@@ -258,7 +308,7 @@ export async function runCli(argv: string[], out = (line: string) => process.std
   let db: Database | undefined;
   let redis: Redis | undefined;
   try {
-    db = await prepareDatabase(config, logger);
+    db = command.ownDatabase ? createDatabase(config.postgres) : await prepareDatabase(config, logger);
     if (command.needsRedis) {
       redis = createRedis(config.redis);
       await redis.connect();

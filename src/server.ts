@@ -17,6 +17,7 @@ import { migrateUp } from './migrations/index.js';
 import { createDatabase, ensureDatabaseExists, withMigrationLock, type Database } from './models/index.js';
 import { createRedis } from './models/redis.js';
 import { buildRoutes } from './routers/index.js';
+import { isOriginalDatabase } from './services/adoption.service.js';
 import { createServices, type Clients, type Services } from './services/index.js';
 import { attachPaymentStatusSocket, type PaymentStatusPublisher } from './socket/payment-status.socket.js';
 import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
@@ -88,7 +89,16 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
   }
   const db = createDatabase(config.postgres);
   try {
-    const applied = await withMigrationLock(config.postgres, () => migrateUp(db.sequelize, logger));
+    const applied = await withMigrationLock(config.postgres, async () => {
+      if (await isOriginalDatabase(db.sequelize)) {
+        throw new StartupError(
+          `PostgreSQL database "${config.postgres.database}" holds the original system's tables and no migrations record: ` +
+            'back it up, then run `npm run cli -- db:adopt` (a dry run) and `npm run cli -- db:adopt --apply` ' +
+            '(see README, "Switching from the original system")',
+        );
+      }
+      return migrateUp(db.sequelize, logger);
+    });
     if (applied.length) logger.info(`applied migrations: ${applied.join(', ')}`);
     await db.sequelize.authenticate();
   } catch (error) {

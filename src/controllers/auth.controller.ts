@@ -50,7 +50,8 @@ export function createAuthController(deps: AuthControllerDeps) {
         result.mode === 'OTP'
           ? 'Sign-up received: enter the code we sent by SMS'
           : 'Sign-up received: open the link we sent to your email to confirm your account';
-      res.status(201).json({ status: true, message, ...result });
+      // `token` is the name a client of the original system reads; same value as registration_token.
+      res.status(201).json({ status: true, message, ...result, token: result.registration_token });
     },
 
     async checkEmail(req: Request, res: Response) {

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { inputOf, userOf } from '../middleware/request-context.js';
-import type { DeviceType, FcmService } from '../services/fcm.service.js';
+import type { FcmService } from '../services/fcm.service.js';
 
 export function createFcmController(fcm: FcmService) {
   return {
     async register(_req: Request, res: Response) {
-      const { body } = inputOf<{ token: string; device_type: DeviceType }>(res);
+      const { body } = inputOf<{ token: string; device_type: string }>(res);
       await fcm.register(userOf(res).username, body.token, body.device_type);
       res.json({ status: true, message: 'Device token registered' });
     },

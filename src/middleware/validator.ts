@@ -60,11 +60,33 @@ function compile(ajv: Ajv, schema: JsonSchema): ValidateFunction {
   return ajv.compile(schema);
 }
 
+/** The parameters a query schema declares (none without a schema). */
+function declaredQueryNames(schema: JsonSchema | undefined): Set<string> {
+  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+  return new Set(Object.keys(properties));
+}
+
+/** Only the declared parameters of a query string, as own keys of a plain object. */
+function pickDeclared(query: object, names: Set<string>): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) if (names.has(name)) picked[name] = value;
+  return picked;
+}
+
+export interface ValidatorOptions {
+  /**
+   * Drop query parameters the schema does not declare before validating (GET routes: cache-busters and analytics
+   * tags that clients and proxies add). Declared ones are still validated; bodies keep refusing unknown fields.
+   */
+  ignoreUnknownQuery?: boolean;
+}
+
 /** Compiles the route's schemas once and returns middleware that validates and parks the results in res.locals. */
-export function createValidator(schemas: RouteSchemas = {}): RequestHandler {
+export function createValidator(schemas: RouteSchemas = {}, options: ValidatorOptions = {}): RequestHandler {
   const body = schemas.body ? compile(bodyAjv, schemas.body) : undefined;
   const query = schemas.query ? compile(stringPartsAjv, schemas.query) : undefined;
   const params = schemas.params ? compile(stringPartsAjv, schemas.params) : undefined;
+  const queryNames = options.ignoreUnknownQuery ? declaredQueryNames(schemas.query) : undefined;
 
   return (req, res, next) => {
     const errors: FieldError[] = [];
@@ -84,12 +106,13 @@ export function createValidator(schemas: RouteSchemas = {}): RequestHandler {
       errors.push({ field: 'body', message: 'must be an object' });
     }
     res.locals.body = body ? check(body, parsedBody, 'body') : {};
-    res.locals.query = check(query ?? EMPTY_OBJECT_VALIDATOR, { ...(req.query as object) }, 'query');
+    const rawQuery = req.query as object;
+    res.locals.query = check(query ?? EMPTY_OBJECT_VALIDATOR, queryNames ? pickDeclared(rawQuery, queryNames) : { ...rawQuery }, 'query');
     res.locals.params = check(params, { ...req.params }, 'params');
     if (errors.length > 0) return next(new ValidationError(errors));
     next();
   };
 }
 
-/** Routes without a query schema accept no query parameters, so typos and injection attempts are visible. */
+/** Routes without a query schema accept no query parameters (GET routes ignore them), so typos and injection attempts are visible. */
 const EMPTY_OBJECT_VALIDATOR = compile(stringPartsAjv, { type: 'object', additionalProperties: false });

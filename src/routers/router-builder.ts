@@ -48,7 +48,7 @@ export function buildRouter(routes: RouteDeclaration[], authenticators: Authenti
         ? [authenticators[route.auth], ...bodyHandling]
         : [...bodyHandling, authenticators[route.auth]];
     chain.push(...(route.before ?? []));
-    chain.push(createValidator(route.schemas));
+    chain.push(createValidator(route.schemas, { ignoreUnknownQuery: route.method === 'get' }));
     chain.push(async (req, res) => {
       await route.handler(req, res);
     });

@@ -105,6 +105,7 @@ export const signUpResponse: JsonSchema = {
     status: statusTrue,
     message,
     registration_token: { type: 'string' },
+    token: { type: 'string', description: 'the same value as registration_token (the name the original system answered)' },
     mode: { type: 'string', enum: ['LINK', 'OTP'] },
     expires_in: { type: 'integer', description: 'seconds until the pending sign-up expires' },
   },

@@ -6,7 +6,16 @@ export const registerFcmBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['token', 'device_type'],
-  properties: { token: tokenSchema, device_type: { type: 'string', enum: ['android', 'ios', 'web'] } },
+  properties: {
+    token: tokenSchema,
+    // The seed's clients send "iOS" / "Android"; any case is accepted and stored lower-case (see fcm.service.ts).
+    device_type: {
+      type: 'string',
+      pattern: '^([Aa][Nn][Dd][Rr][Oo][Ii][Dd]|[Ii][Oo][Ss]|[Ww][Ee][Bb])$',
+      description: 'android, ios or web, in any case ("iOS", "Android"); stored lower-case',
+      example: 'android',
+    },
+  },
 };
 
 export const deleteFcmTokenQuery: JsonSchema = {

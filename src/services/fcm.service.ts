@@ -1,10 +1,20 @@
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
-import { NotFoundError, ServiceUnavailableError } from '../errors/app-error.js';
+import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
 
 export type DeviceType = 'android' | 'ios' | 'web';
+
+const DEVICE_TYPES: readonly DeviceType[] = ['android', 'ios', 'web'];
+
+/** The one stored form of a device type sent in any case ("iOS", "Android", "web"). */
+export function toCanonicalDeviceType(sent: string): DeviceType {
+  const lowered = sent.toLowerCase();
+  const found = DEVICE_TYPES.find((type) => type === lowered);
+  if (!found) throw new ValidationError([{ field: 'device_type', message: `must be one of: ${DEVICE_TYPES.join(', ')}` }]);
+  return found;
+}
 
 export interface SendResult {
   success_count: number;
@@ -20,7 +30,8 @@ export function createFcmService(deps: { sequelize: Sequelize; models: Models; p
 
   return {
     /** Upsert by token: a token registered again (by anyone) belongs to the latest caller. */
-    async register(username: string, token: string, deviceType: DeviceType): Promise<{ moved: boolean }> {
+    async register(username: string, token: string, sentDeviceType: string): Promise<{ moved: boolean }> {
+      const deviceType = toCanonicalDeviceType(sentDeviceType);
       const [row] = await sequelize.query<{ inserted: boolean }>(
         `INSERT INTO fcm (username, token, device_type) VALUES (:username, :token, :deviceType)
          ON CONFLICT (token) DO UPDATE SET username = EXCLUDED.username, device_type = EXCLUDED.device_type

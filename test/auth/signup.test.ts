@@ -60,6 +60,20 @@ describe('sign-up journeys', () => {
     assertError(await ctx.api.post('/verify-sign-up').send({ token }), 409, 'Account is already verified, please log in');
   });
 
+  it('POST /signup also answers token, the same value as registration_token (what a client of the original reads), in both modes', async () => {
+    for (const mode of ['LINK', 'OTP'] as const) {
+      const s = await signUp(ctx, mode);
+      assert.equal(s.res.status, 201, JSON.stringify(s.res.body));
+      assert.equal(typeof s.res.body.token, 'string', `${mode}: no token in ${JSON.stringify(s.res.body)}`);
+      assert.equal(s.res.body.token, s.res.body.registration_token, mode);
+    }
+    // The token the original's client kept works where the registration token does.
+    const s = await signUp(ctx, 'OTP');
+    const otp = await otpFor(ctx, s.phone);
+    const verified = await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${String(s.res.body.token)}`).send({ otp });
+    assert.equal(verified.status, 201, JSON.stringify(verified.body));
+  });
+
   it('LINK: the link token also completes as ?token= and as Bearer; the registration token alone does not (403)', async () => {
     const a = await signUp(ctx, 'LINK');
     assertError(await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${a.registrationToken}`).send({}), 403, 'Account is Not Confirmed');
@@ -255,7 +269,8 @@ describe('sign-up journeys', () => {
     assertError(await ctx.api.post('/verify-sign-up').set('Authorization', 'Basic abc').send({}), 401);
     assertError(await ctx.api.post('/verify-sign-up').send({}), 401);
     assertError(await ctx.api.post('/verify-sign-up').type('text').send('token=x'), 415);
-    assertError(await ctx.api.get('/verify-sign-up?token=x&extra=1'), 400);
+    // GET ignores parameters it does not declare; the declared token is still validated.
+    assertError(await ctx.api.get('/verify-sign-up?token=x&token=y&extra=1'), 400);
   });
 
   it('POST /check/email answers whether an email is registered (confirmed accounts only; pending sign-ups reserve nothing)', async () => {

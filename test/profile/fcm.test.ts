@@ -36,6 +36,30 @@ describe('push: POST /fcm/register, DELETE /fcm/token, POST /fcm/send', () => {
     assert.equal(row?.device_type, 'web');
   });
 
+  it("when device_type comes in the seed's spellings in any case, then it is accepted and stored in one canonical form", async () => {
+    const user = await createUser(ctx);
+    const cases: Array<[sent: string, stored: string]> = [
+      ['iOS', 'ios'],
+      ['IOS', 'ios'],
+      ['Android', 'android'],
+      ['ANDROID', 'android'],
+      ['web', 'web'],
+      ['Web', 'web'],
+    ];
+    for (const [sent, stored] of cases) {
+      const token = uniqueName('case');
+      const res = await register(user, token, sent);
+      assert.equal(res.status, 200, `${sent}: ${JSON.stringify(res.body)}`);
+      const row = await ctx.server.clients.db.models.Fcm.findOne({ where: { token }, raw: true });
+      assert.equal(row?.device_type, stored, sent);
+    }
+    const before = (await tokensOf(user)).length;
+    for (const bad of ['windows', 'i0s', ' ios', 'androidx', '']) {
+      assertError(await register(user, uniqueName('bad'), bad), 400);
+    }
+    assert.equal((await tokensOf(user)).length, before, 'refused device types stored nothing');
+  });
+
   it('when another user registers the same token, then it moves to that user', async () => {
     const alice = await createUser(ctx);
     const bob = await createUser(ctx);
