@@ -124,8 +124,11 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     }
   }
 
-  /** Copies every revocation that can still matter from PostgreSQL into Redis, then writes the sentinel. */
-  async function rebuildRedisCopy(): Promise<void> {
+  /**
+   * Copies every revocation that can still matter from PostgreSQL into Redis, then writes the sentinel: a new epoch
+   * when it is missing, or always (`renewEpoch`) after a server change, so every instance reloads its cached keys.
+   */
+  async function rebuildRedisCopy(renewEpoch: boolean): Promise<void> {
     const nowMs = Date.now();
     await models.TokenDenylist.destroy({ where: { expires_at: { [Op.lte]: new Date(nowMs) } } });
     const denied = await models.TokenDenylist.findAll({ attributes: ['jti', 'expires_at'], raw: true });
@@ -145,11 +148,12 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       const failed = results?.find(([error]) => error);
       if (failed) throw failed[0] as Error;
     }
-    await redis.set(EPOCH_KEY, randomUUID(), 'NX');
+    if (renewEpoch) await redis.set(EPOCH_KEY, randomUUID());
+    else await redis.set(EPOCH_KEY, randomUUID(), 'NX');
   }
 
-  function rebuildOnce(): Promise<void> {
-    rebuilding ??= rebuildRedisCopy().finally(() => {
+  function rebuildOnce(renewEpoch = false): Promise<void> {
+    rebuilding ??= rebuildRedisCopy(renewEpoch).finally(() => {
       rebuilding = undefined;
     });
     return rebuilding;
@@ -159,7 +163,8 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     const info = await redis.info('server');
     const runId = /^run_id:(\S+)/m.exec(info)?.[1] ?? 'unknown';
     if (runId !== knownRunId) {
-      await rebuildOnce();
+      // Not on the first check of a process: its cache is empty, and other instances need no reload for it.
+      await rebuildOnce(knownRunId !== undefined);
       knownRunId = runId;
     }
     connectionChecked = true;
