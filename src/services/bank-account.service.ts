@@ -95,7 +95,8 @@ export function createBankAccountService(deps: { sequelize: Sequelize; models: M
 
   /** The distinct fingerprints of a user's bank accounts (for the referral rules). */
   async function fingerprintsOf(username: string, transaction?: Transaction): Promise<string[]> {
-    const rows = await models.BankAccount.findAll({ where: { username }, ...(transaction ? { transaction } : {}) });
+    // In id order, so concurrent callers filling the same rows lock them in the same order.
+    const rows = await models.BankAccount.findAll({ where: { username }, order: [['id', 'ASC']], ...(transaction ? { transaction } : {}) });
     await fillFingerprints(rows, transaction);
     return [...new Set(rows.map((row) => row.account_fingerprint).filter((f): f is string => typeof f === 'string'))];
   }

@@ -27,7 +27,7 @@ export function createIdempotencyService(deps: { sequelize: Sequelize; models: M
   return {
     /**
      * Runs `work` once per (username, scope, key). Without a key it simply runs. `work` must do its own writes in
-     * its own transaction; only 2xx and 4xx answers are remembered (a 5xx frees the key for a retry).
+     * its own transaction; only 2xx and 4xx answers are remembered (a 5xx or a 429 frees the key for a retry).
      */
     async run<T>(
       params: { username: string; scope: string; key: string | undefined; request: unknown },
@@ -57,7 +57,8 @@ export function createIdempotencyService(deps: { sequelize: Sequelize; models: M
         await models.IdempotencyKey.update({ response_status: result.status, response_body: result.body as object }, { where });
         return { ...result, replayed: false };
       } catch (error) {
-        if (error instanceof AppError && error.status < 500) {
+        // A 429 is "not now", not an answer: the key stays free for the retry its Retry-After invites.
+        if (error instanceof AppError && error.status < 500 && error.status !== 429) {
           const body = { status: false, message: error.message, errorCode: error.status, code: error.code };
           await models.IdempotencyKey.update({ response_status: error.status, response_body: body }, { where });
         } else {

@@ -68,6 +68,18 @@ describe('checkout budget per user per hour', () => {
     assert.equal((await sendCheckout(ctx, user)).status, 429);
   });
 
+  it('when a checkout with an Idempotency-Key is refused by the budget (429), then the key is not used up: its retry is not answered 429 by replay', async () => {
+    const user = await createUser(ctx);
+    for (let i = 0; i < BUDGET; i += 1) await checkout(ctx, user, { amount: 10000 });
+    const key = `late-${user.username}`;
+    const refused = await ctx.api.post('/payment-checkout').set('Authorization', user.auth).set('Idempotency-Key', key).send({ amount: 10000 });
+    assert.equal(refused.status, 429);
+    assert.equal(await ctx.server.clients.db.models.IdempotencyKey.count({ where: { username: user.username, key } }), 0, 'the 429 is not remembered');
+    const again = await ctx.api.post('/payment-checkout').set('Authorization', user.auth).set('Idempotency-Key', key).send({ amount: 10000 });
+    assert.equal(again.status, 429);
+    assert.notEqual(again.headers['idempotent-replayed'], 'true');
+  });
+
   it('when an internal service checks out for a user, then it has its own per-user budget and does not use the user’s own', async () => {
     const user = await createUser(ctx);
     const service = await createServiceCredentials(ctx);
