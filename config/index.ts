@@ -123,6 +123,7 @@ export const ENV_SPEC = {
     pattern: '^(|[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44})*)$',
   }),
   ENCRYPTION_CURRENT_KEY: str('id of the key new ciphertexts use (default: the first)', { default: '' }),
+  IDEMPOTENCY_LEASE_SECONDS: int('how long an Idempotency-Key claim without an answer counts as in progress (409) before a retry may take it over', 120, 1, 86400),
 } satisfies Record<string, EnvSpec>;
 
 type RawEnv = { [K in keyof typeof ENV_SPEC]: (typeof ENV_SPEC)[K]['type'] extends 'string' ? string : (typeof ENV_SPEC)[K]['type'] extends 'boolean' ? boolean : number };
@@ -195,6 +196,7 @@ export interface Config {
   referral: { linkBase: string };
   encryption: { keys: Array<{ id: string; key: Buffer }>; currentKeyId: string };
   voucherFile: string;
+  idempotency: { leaseSeconds: number };
 }
 
 /** Loads .env (real environment variables win) and returns the merged environment. */
@@ -232,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     problems.push('SECRET_AUTH_CONFIG: must be set to at least 32 characters in production');
   }
   if (isProduction && !e.EMAIL_HOST) problems.push('EMAIL_HOST: must be set in production (mail cannot go to the log)');
+  if (e.IDEMPOTENCY_LEASE_SECONDS * 1000 <= 3 * e.XENDIT_TIMEOUT_MS) {
+    problems.push('IDEMPOTENCY_LEASE_SECONDS: must outlast a checkout\'s Xendit calls (more than 3 × XENDIT_TIMEOUT_MS)');
+  }
   if (typeof e.XENDIT_SYNC_CRON === 'string' && !cron.validate(e.XENDIT_SYNC_CRON)) {
     problems.push('XENDIT_SYNC_CRON: is not a valid cron expression (expected e.g. "0 */2 * * *")');
   }
@@ -320,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     referral: { linkBase: (e.REFERRAL_LINK_BASE || `${e.PUBLIC_URL.replace(/\/+$/, '')}/signup`).replace(/\/+$/, '') },
     encryption,
     voucherFile: resolveFromRoot(e.VOUCHER_FILE),
+    idempotency: { leaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS },
   };
   return deepFreeze(config);
 }

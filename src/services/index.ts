@@ -62,7 +62,7 @@ export function createServices(clients: Clients) {
   const hashing = createHashingCenter(config.auth);
   const tokens = createTokenService({ auth: config.auth, redis, models });
   const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing });
-  const idempotency = createIdempotencyService({ sequelize: db.sequelize, models });
+  const idempotency = createIdempotencyService({ sequelize: db.sequelize, leaseSeconds: config.idempotency.leaseSeconds, logger });
   const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };

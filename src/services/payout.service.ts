@@ -13,7 +13,7 @@
  * 4. A refusal by Xendit (4xx) refunds at once; an outage (timeout, 5xx, unreadable answer) leaves the payout PENDING
  *    for the sync job to resubmit with the same idempotency key.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { BadGatewayError, NotFoundError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
@@ -276,13 +276,18 @@ export function createPayoutService(deps: {
     updated_at: new Date(row.updated_at).toISOString(),
   });
 
-  /** POST /payout: debit, then Xendit. */
-  async function requestPayout(input: { username: string; amount: unknown; bank_account_id: number; description?: string | undefined }) {
+  /**
+   * POST /payout, step 1, inside `t` (the transaction that also records the request's Idempotency-Key): the debit and
+   * its PENDING payout row. Returns the payout id.
+   */
+  async function debitPayout(
+    t: Transaction,
+    input: { username: string; amount: unknown; bank_account_id: number; description?: string | undefined },
+  ): Promise<string> {
     const amount = parseAmount(input.amount, { min: deps.config.minAmount, max: deps.config.maxAmount });
-    const { account, channelCode } = await deps.bankAccounts.getDisbursementTarget(input.username, input.bank_account_id);
+    const { account, channelCode } = await deps.bankAccounts.getDisbursementTarget(input.username, input.bank_account_id, t);
     const id = generateDateCodedId('PO');
-    await sequelize.transaction((t) =>
-      wallet.debit(t, {
+    await wallet.debit(t, {
         id,
         username: input.username,
         type: 'PAYOUT',
@@ -292,12 +297,21 @@ export function createPayoutService(deps: {
         payment_method: channelCode,
         bank_account_id: account.id,
         destination_mask: `${account.bank_code} ****${account.account_number_last4}`,
-      }),
-    );
-    // Committed: from here on the money is out of the wallet until the payout succeeds or is refunded.
+    });
+    return id;
+  }
+
+  /** POST /payout, step 2, once the debit is committed: Xendit, then the payout as it now is. */
+  async function submitPayout(username: string, id: string) {
     await submit(await loadPayout(id), 'request');
+    return describeOwnPayout(username, id);
+  }
+
+  /** A user's payout as it is now, with their balance (also the answer to a retry whose first answer was lost). */
+  async function describeOwnPayout(username: string, id: string) {
     const current = await loadPayout(id);
-    const { balance } = await wallet.getBalance(input.username);
+    if (current.username !== username) throw new NotFoundError(PAYOUT_NOT_FOUND);
+    const { balance } = await wallet.getBalance(username);
     return { ...describe(current), balance };
   }
 
@@ -376,5 +390,5 @@ export function createPayoutService(deps: {
     return summary;
   }
 
-  return { requestPayout, listPayouts, applyPayoutStatus, handlePayoutCallback, syncPendingPayouts };
+  return { debitPayout, submitPayout, describeOwnPayout, listPayouts, applyPayoutStatus, handlePayoutCallback, syncPendingPayouts };
 }
