@@ -37,6 +37,7 @@ import { createWalletService } from './wallet.service.js';
 import { createPaymentService } from './payment.service.js';
 import { createBankAccountService } from './bank-account.service.js';
 import { createPayoutService } from './payout.service.js';
+import { createPaymentAnomalyService } from './payment-anomaly.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -92,6 +93,7 @@ export function createServices(clients: Clients) {
   const faqs = createFaqService({ sequelize: db.sequelize, models });
   // Issue 5: wallet, Xendit invoices and callbacks, payouts, and the sync job (the seed's expireStatusUpdater).
   const wallet = createWalletService({ sequelize: db.sequelize, models, config: config.xendit });
+  const anomalies = createPaymentAnomalyService({ sequelize: db.sequelize, logger });
   const payments = createPaymentService({
     sequelize: db.sequelize,
     models,
@@ -103,6 +105,7 @@ export function createServices(clients: Clients) {
     push: clients.push,
     gatewayLog: clients.gatewayLog,
     hooks: { completeReferral: (username) => referrals.completeReferral(username) },
+    anomalies,
   });
   const bankAccounts = createBankAccountService({ sequelize: db.sequelize, models, encryptor });
   // Issue 6: QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
@@ -117,6 +120,7 @@ export function createServices(clients: Clients) {
     logger,
     gatewayLog: clients.gatewayLog,
     push: clients.push,
+    anomalies,
   });
   /** One tick of the sync job: pending invoices, then pending payouts. Run under the Redis lock by the scheduler. */
   const runXenditSync: SyncJob = async () => {
@@ -131,5 +135,5 @@ export function createServices(clients: Clients) {
   /** POST /sys/scheduler/xendit-sync: the same job under the same lock; null when another runner holds it. */
   const runXenditSyncNow = () => runExclusively(redis, logger, runXenditSync);
 
-  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow };
+  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, anomalies };
 }

@@ -108,6 +108,13 @@ describe('when a statement of a money route fails and the client retries with it
     },
     { statement: 'the commit of the debit', table: 'user_transaction', when: 'AT COMMIT', condition: "NEW.type = 'PAYOUT'", firstAnswer: '5xx' },
     {
+      statement: 'counting the attempt before calling Xendit',
+      table: 'user_transaction',
+      when: 'BEFORE UPDATE',
+      condition: 'NEW.submit_attempts > OLD.submit_attempts',
+      firstAnswer: 'either',
+    },
+    {
       statement: "recording Xendit's payout id",
       table: 'user_transaction',
       when: 'BEFORE UPDATE',
