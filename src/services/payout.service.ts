@@ -319,7 +319,7 @@ export function createPayoutService(deps: {
     } catch (error) {
       const refused = error instanceof XenditError && (error.kind === 'invalid-request' || (error.kind === 'http' && !error.isTransient));
       if (!refused) {
-        logger.warn('payout submission outcome unknown; it stays PENDING and the sync job will resubmit it', {
+        logger.warn('payout submission outcome unknown; it stays PENDING and the sync job will look it up at Xendit', {
           transactionId: row.id,
           reason: (error as Error).message,
         });
