@@ -132,6 +132,7 @@ export const ENV_SPEC = {
     default: '',
     pattern: '^(|[A-Za-z0-9+/=]{43,44})$',
   }),
+  IDEMPOTENCY_LEASE_SECONDS: int('how long an Idempotency-Key claim without an answer counts as in progress (409) before a retry may take it over', 120, 1, 86400),
 } satisfies Record<string, EnvSpec>;
 
 /**
@@ -220,6 +221,7 @@ export interface Config {
   fingerprint: { key: Buffer };
   encryption: { keys: Array<{ id: string; key: Buffer }>; currentKeyId: string };
   voucherFile: string;
+  idempotency: { leaseSeconds: number };
 }
 
 /** Loads .env (real environment variables win) and returns the merged environment. */
@@ -264,6 +266,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }
   }
   if (isProduction && !e.EMAIL_HOST) problems.push('EMAIL_HOST: must be set in production (mail cannot go to the log)');
+  if (e.IDEMPOTENCY_LEASE_SECONDS * 1000 <= 3 * e.XENDIT_TIMEOUT_MS) {
+    problems.push('IDEMPOTENCY_LEASE_SECONDS: must outlast a checkout\'s Xendit calls (more than 3 × XENDIT_TIMEOUT_MS)');
+  }
   if (typeof e.XENDIT_SYNC_CRON === 'string' && !cron.validate(e.XENDIT_SYNC_CRON)) {
     problems.push('XENDIT_SYNC_CRON: is not a valid cron expression (expected e.g. "0 */2 * * *")');
   }
@@ -364,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     fingerprint: { key: fingerprintKey },
     encryption,
     voucherFile: resolveFromRoot(e.VOUCHER_FILE),
+    idempotency: { leaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS },
   };
   return deepFreeze(config);
 }

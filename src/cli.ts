@@ -25,6 +25,7 @@ import { createPayoutService } from './services/payout.service.js';
 import { createReferralService } from './services/referral.service.js';
 import { createCheckoutBudgetService } from './services/checkout-budget.service.js';
 import { createFingerprinter } from './utilities/fingerprint.js';
+import { createPaymentAnomalyService } from './services/payment-anomaly.service.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -152,6 +153,45 @@ export const COMMANDS: Record<string, CliCommand> = {
       }
     },
   },
+  'payments:anomalies': {
+    usage: 'payments:anomalies [--kind=KIND] [--limit=N]',
+    summary: 'list payment anomalies (Xendit statuses contradicting a final local one, unresolvable payouts) with their counts',
+    async run(args, ctx) {
+      let kind: string | undefined;
+      let limit: number | undefined;
+      for (const arg of args) {
+        const kindMatch = /^--kind=([A-Z_]{1,64})$/.exec(arg);
+        const limitMatch = /^--limit=([1-9]\d{0,4})$/.exec(arg);
+        if (kindMatch) kind = kindMatch[1];
+        else if (limitMatch) limit = Number(limitMatch[1]);
+        else throw new UsageError(`unexpected argument "${arg}"`);
+      }
+      const anomalies = createPaymentAnomalyService({ sequelize: ctx.db.sequelize, logger: ctx.logger });
+      const { rows, totals } = await anomalies.list({ ...(kind ? { kind } : {}), ...(limit ? { limit } : {}) });
+      if (totals.length === 0) {
+        ctx.out('no payment anomalies');
+        return;
+      }
+      ctx.out(`payment anomalies: ${totals.map((t) => `${t.kind}: ${t.anomalies} (${t.reports} reports)`).join(', ')}`);
+      for (const row of rows) {
+        ctx.out(
+          [
+            `#${row.id}`,
+            row.kind,
+            row.transaction_id,
+            row.username,
+            `local ${row.local_status}`,
+            `reported ${row.reported_status}`,
+            `seen ${row.occurrences}x`,
+            `first ${new Date(row.first_seen_at).toISOString()}`,
+            `last ${new Date(row.last_seen_at).toISOString()}`,
+            `via ${row.source}`,
+            row.detail ? JSON.stringify(row.detail) : '',
+          ].join('\t'),
+        );
+      }
+    },
+  },
   'encryption:reencrypt': {
     usage: 'encryption:reencrypt [--batch-size=N]',
     summary: 're-encrypt data at rest (bank account numbers) under ENCRYPTION_CURRENT_KEY, in batches; run after a key rotation',
@@ -233,6 +273,7 @@ function paymentsOf(ctx: CliContext) {
   const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
   const push = createDisabledPushSender();
   const wallet = createWalletService({ sequelize, models, config: ctx.config.xendit });
+  const anomalies = createPaymentAnomalyService({ sequelize, logger: ctx.logger });
   const fingerprinter = createFingerprinter(ctx.config.fingerprint.key);
   const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption), fingerprinter });
   const referrals = createReferralService({
@@ -257,9 +298,10 @@ function paymentsOf(ctx: CliContext) {
     checkoutBudget: createCheckoutBudgetService({ redis: ctx.redis, budgets: ctx.config.budgets }),
     invoiceListXenditReads: ctx.config.budgets.invoiceListXenditReads,
     hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
+    anomalies,
   });
-  const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push });
-  return { payments, payouts, referrals, bankAccounts, close: () => gatewayLog.close() };
+  const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push, anomalies });
+  return { payments, payouts, referrals, bankAccounts, anomalies, close: () => gatewayLog.close() };
 }
 
 function maintenanceOf(ctx: CliContext) {

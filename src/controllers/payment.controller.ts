@@ -56,9 +56,9 @@ export function createPaymentController(deps: {
     async decreaseBalance(req: Request, res: Response) {
       const { username } = userOf(res);
       const { body } = inputOf<{ amount: number; description: string }>(res);
-      const result = await idempotency.run(
+      const result = await idempotency.runInTransaction(
         { username, scope: 'balance-decrease', key: req.get('Idempotency-Key'), request: body },
-        async () => ({ status: 200, body: await wallet.decrease({ username, amount: body.amount, description: body.description }) }),
+        async (t) => ({ status: 200, body: await wallet.decrease({ username, amount: body.amount, description: body.description }, t) }),
       );
       sendIdempotent(res, result);
     },

@@ -28,10 +28,15 @@ export function createPayoutController(deps: {
     async createPayout(req: Request, res: Response) {
       const { username } = userOf(res);
       const { body } = inputOf<{ amount: number; bank_account_id: number; description?: string }>(res);
-      const result = await idempotency.run({ username, scope: 'payout', key: req.get('Idempotency-Key'), request: body }, async () => ({
-        status: 201,
-        body: await payouts.requestPayout({ ...body, username }),
-      }));
+      // The debit commits with the key; Xendit is called after. A retry whose first answer was lost gets the payout as it is.
+      const result = await idempotency.runWithResource(
+        { username, scope: 'payout', key: req.get('Idempotency-Key'), request: body },
+        {
+          begin: (t) => payouts.debitPayout(t, { ...body, username }),
+          finish: async (id) => ({ status: 201, body: await payouts.submitPayout(username, id) }),
+          resume: async (id) => ({ status: 201, body: await payouts.describeOwnPayout(username, id) }),
+        },
+      );
       if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.status(result.status).json(result.body);
     },

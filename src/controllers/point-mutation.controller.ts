@@ -14,9 +14,9 @@ export function createPointMutationController(points: PointMutationService, idem
     async redeem(req: Request, res: Response) {
       const { username } = userOf(res);
       const { body } = inputOf<{ points: number }>(res);
-      const result = await idempotency.run(
+      const result = await idempotency.runInTransaction(
         { username, scope: 'points:redeem', key: req.get('Idempotency-Key'), request: body },
-        async () => ({ status: 200, body: { status: true, message: 'Points redeemed', ...(await points.redeem(username, body.points)) } }),
+        async (t) => ({ status: 200, body: { status: true, message: 'Points redeemed', ...(await points.redeem(username, body.points, t)) } }),
       );
       if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
       res.status(result.status).json(result.body);

@@ -104,6 +104,8 @@ export interface XenditGateway {
   expireInvoice(id: string): Promise<XenditInvoice>;
   createPayout(input: CreatePayoutInput): Promise<XenditPayout>;
   getPayout(id: string): Promise<XenditPayout>;
+  /** Every payout Xendit holds with this reference_id (ours: our transaction id); empty when it never made one. */
+  findPayoutsByReference(referenceId: string): Promise<XenditPayout[]>;
   listPayoutChannels(input?: { currency?: string; categories?: Array<'BANK' | 'EWALLET' | 'OTC'> }): Promise<XenditPayoutChannel[]>;
 }
 
@@ -429,6 +431,14 @@ export function createXenditGateway(config: Config['xendit'], logger: Logger): X
       const op = 'getPayout';
       const { value } = await call(op, () => payouts.getPayoutById({ id }));
       return map(op, () => toPayout(op, value));
+    },
+
+    async findPayoutsByReference(referenceId) {
+      const op = 'findPayoutsByReference';
+      const { value, raw } = await call(op, () => payouts.getPayouts({ referenceId }));
+      // The list must be there: "no list" is not "no payout".
+      if (!Array.isArray(asRecord(raw).data) || !Array.isArray(value.data)) throw malformed(op, 'payout list without data');
+      return map(op, () => (value.data ?? []).map((payout) => toPayout(op, payout)));
     },
 
     async listPayoutChannels(input = {}) {

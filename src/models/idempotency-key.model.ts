@@ -8,6 +8,8 @@ export class IdempotencyKey extends Model<InferAttributes<IdempotencyKey>, Infer
   declare request_hash: string;
   declare response_status: number | null;
   declare response_body: unknown;
+  /** What the key's transaction made (our transaction id), for keys whose work finishes after that transaction. */
+  declare resource_id: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): typeof IdempotencyKey {
@@ -19,6 +21,7 @@ export class IdempotencyKey extends Model<InferAttributes<IdempotencyKey>, Infer
         request_hash: { type: DataTypes.CHAR(64), allowNull: false },
         response_status: { type: DataTypes.INTEGER, allowNull: true },
         response_body: { type: DataTypes.JSONB, allowNull: true },
+        resource_id: { type: DataTypes.STRING(64), allowNull: true },
         created_at: DataTypes.DATE,
       },
       { sequelize, tableName: 'idempotency_key', underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: false },

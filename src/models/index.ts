@@ -12,6 +12,7 @@ import { IdempotencyKey } from './idempotency-key.model.js';
 import { MarketingOffer } from './marketing-offer.model.js';
 import { OtpTracker } from './otp-tracker.model.js';
 import { PaymentType } from './payment-type.model.js';
+import { PaymentAnomaly } from './payment-anomaly.model.js';
 import { PointMutation } from './point-mutation.model.js';
 import { ReferralHistory } from './referral-history.model.js';
 import { UserBalance } from './user-balance.model.js';
@@ -46,6 +47,7 @@ export const models = {
   Faq,
   TokenDenylist,
   TokenNotBefore,
+  PaymentAnomaly,
 };
 export type Models = typeof models;
 

@@ -34,8 +34,8 @@ export function createBankAccountService(deps: { sequelize: Sequelize; models: M
     created_at: row.created_at.toISOString(),
   });
 
-  async function disbursementChannel(bankCode: string) {
-    return models.BankChannel.findOne({ where: { type: 'DISBURSEMENT', bank_code: bankCode, is_active: true } });
+  async function disbursementChannel(bankCode: string, transaction?: Transaction) {
+    return models.BankChannel.findOne({ where: { type: 'DISBURSEMENT', bank_code: bankCode, is_active: true }, ...(transaction ? { transaction } : {}) });
   }
 
   async function list(username: string) {
@@ -138,11 +138,14 @@ export function createBankAccountService(deps: { sequelize: Sequelize; models: M
     return { id, deleted: true };
   }
 
-  /** The caller's own account and its Xendit channel code, for a payout. Another user's account is "not found". */
-  async function getDisbursementTarget(username: string, id: number): Promise<DisbursementTarget> {
-    const account = await models.BankAccount.findOne({ where: { id, username } });
+  /**
+   * The caller's own account and its Xendit channel code, for a payout. Another user's account is "not found".
+   * Read in `transaction` when given (the payout's debit transaction: no second pool connection while it is open).
+   */
+  async function getDisbursementTarget(username: string, id: number, transaction?: Transaction): Promise<DisbursementTarget> {
+    const account = await models.BankAccount.findOne({ where: { id, username }, ...(transaction ? { transaction } : {}) });
     if (!account) throw new NotFoundError(BANK_ACCOUNT_NOT_FOUND);
-    const channel = await disbursementChannel(account.bank_code);
+    const channel = await disbursementChannel(account.bank_code, transaction);
     if (!channel) throw new ValidationError([{ field: 'bank_account_id', message: 'the bank of this account no longer accepts payouts' }]);
     return { account, channelCode: channel.channel_code };
   }

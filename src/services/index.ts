@@ -40,6 +40,7 @@ import { createBankAccountService } from './bank-account.service.js';
 import { createPayoutService } from './payout.service.js';
 import { createCheckoutBudgetService } from './checkout-budget.service.js';
 import { createFingerprinter } from '../utilities/fingerprint.js';
+import { createPaymentAnomalyService } from './payment-anomaly.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -71,7 +72,7 @@ export function createServices(clients: Clients) {
     channels: { tokenRevoked: (jti) => clients.realtime.disconnectToken?.(jti), userRevoked: (username) => clients.realtime.disconnectUser?.(username) },
   });
   const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing });
-  const idempotency = createIdempotencyService({ sequelize: db.sequelize, models });
+  const idempotency = createIdempotencyService({ sequelize: db.sequelize, leaseSeconds: config.idempotency.leaseSeconds, logger });
   const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
@@ -112,6 +113,7 @@ export function createServices(clients: Clients) {
   const faqs = createFaqService({ sequelize: db.sequelize, models });
   // Issue 5: wallet, Xendit invoices and callbacks, payouts, and the sync job (the seed's expireStatusUpdater).
   const wallet = createWalletService({ sequelize: db.sequelize, models, config: config.xendit });
+  const anomalies = createPaymentAnomalyService({ sequelize: db.sequelize, logger });
   const payments = createPaymentService({
     sequelize: db.sequelize,
     models,
@@ -125,6 +127,7 @@ export function createServices(clients: Clients) {
     checkoutBudget: createCheckoutBudgetService({ redis, budgets: config.budgets }),
     invoiceListXenditReads: config.budgets.invoiceListXenditReads,
     hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
+    anomalies,
   });
   // Issue 6: QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
   const qrCodes = createQrCodeService({ referral: config.referral, models, invoices: payments });
@@ -138,6 +141,7 @@ export function createServices(clients: Clients) {
     logger,
     gatewayLog: clients.gatewayLog,
     push: clients.push,
+    anomalies,
   });
   /** One tick of the sync job: pending invoices, then pending payouts. Run under the Redis lock by the scheduler. */
   const runXenditSync: SyncJob = async () => {
@@ -155,5 +159,5 @@ export function createServices(clients: Clients) {
   /** POST /sys/scheduler/xendit-sync: the same job under the same lock; null when another runner holds it. */
   const runXenditSyncNow = () => runExclusively(redis, logger, runXenditSync);
 
-  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification };
+  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies };
 }

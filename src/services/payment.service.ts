@@ -19,6 +19,7 @@ import type { PaymentStatusPublisher } from '../socket/payment-status.socket.js'
 import { compareDecimal, formatRupiah, generateDateCodedId, isValidAmount, toDecimalString } from '../utilities/general.js';
 import type { Logger } from '../utilities/logger.js';
 import type { CheckoutBudgetService } from './checkout-budget.service.js';
+import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 
 export const INVOICE_NOT_FOUND = 'Invoice Not Found';
@@ -55,7 +56,7 @@ export interface InvoiceUpdate {
   paymentChannel?: string | null | undefined;
 }
 
-export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected';
+export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected' | 'anomaly';
 export type UpdateSource = 'callback' | 'sync' | 'cancel' | 'detail';
 
 interface TransactionRow {
@@ -93,6 +94,8 @@ export interface PaymentServiceDeps {
    * `completeReferral` comes from the referral service (it starts the referral's payout hold); it may be absent.
    */
   hooks: { completeReferral?: (username: string, topUp: { transactionId: string }) => Promise<unknown> };
+  /** Where a PAID after a local EXPIRED is recorded for operators. */
+  anomalies: PaymentAnomalyService;
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
@@ -307,6 +310,20 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           await afterFlip(settled, 'settled', source, update);
           return { outcome: 'settled', row: settled };
         }
+      }
+      // Paid at Xendit but EXPIRED here: nothing is credited on our own; operators must look at it.
+      const current = await findInvoiceRow(row.id);
+      if (current?.status === 'EXPIRED') {
+        await deps.anomalies.record({
+          kind: 'INVOICE_PAID_AFTER_EXPIRED',
+          transactionId: current.id,
+          username: current.username,
+          localStatus: current.status,
+          reportedStatus: status,
+          source,
+          detail: { invoiceId: update.invoiceId, paidAt: update.paidAt ?? null, channel },
+        });
+        return { outcome: 'anomaly', row: current };
       }
       return { outcome: 'unchanged', row };
     }

@@ -10,10 +10,16 @@
  *    conditional UPDATE lets exactly one caller move a row. Whoever moves it into FAILED/CANCELLED/REVERSED writes the
  *    refund (a PAYOUT_REFUND row, +amount, related_id = the payout) in the same transaction; a unique index on
  *    related_id backs "refunded at most once" in the database too.
- * 4. A refusal by Xendit (4xx) refunds at once; an outage (timeout, 5xx, unreadable answer) leaves the payout PENDING
- *    for the sync job to resubmit with the same idempotency key.
+ * 4. A refusal by Xendit (4xx) of the first attempt refunds at once; an outage (timeout, 5xx, unreadable answer) leaves
+ *    the payout PENDING with its outcome unknown. Attempts are counted before each call (submit_attempts), so the sync
+ *    job knows an earlier attempt may have made the payout: it looks the payout up at Xendit by our reference first and
+ *    reconciles; it resubmits (same idempotency key) only when Xendit has none, and a refusal of that resubmission is
+ *    never taken as a failure (409 DUPLICATE_TRANSACTION_ERROR means the key made a payout). Only a definite failure
+ *    of that payout (FAILED/CANCELLED/REVERSED from Xendit) refunds it.
+ * 5. A SUCCEEDED or REVERSED after a local FAILED/CANCELLED moves nothing: it is logged as an error and recorded as a
+ *    payment anomaly for operators (`payments:anomalies`), and answered as such.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { BadGatewayError, NotFoundError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
@@ -24,6 +30,7 @@ import type { SyncSummary } from '../scheduler/xendit.scheduler.js';
 import { formatRupiah, generateDateCodedId } from '../utilities/general.js';
 import type { Logger } from '../utilities/logger.js';
 import type { BankAccountService } from './bank-account.service.js';
+import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 
 export const PAYOUT_NOT_FOUND = 'Payout Not Found';
@@ -36,6 +43,8 @@ const ALLOWED_FROM: Record<string, string[]> = {
   REVERSED: ['PENDING', 'SUCCEEDED'],
 };
 const REFUNDING = new Set(['FAILED', 'CANCELLED', 'REVERSED']);
+/** Local statuses that were refunded as failures: Xendit saying the payout went out contradicts them. */
+const REFUNDED_AS_FAILED = new Set(['FAILED', 'CANCELLED']);
 const EVENT_STATUS: Record<string, string> = {
   'payout.succeeded': 'SUCCEEDED',
   'payout.failed': 'FAILED',
@@ -53,6 +62,8 @@ interface PayoutRow {
   destination_mask: string | null;
   failure_code: string | null;
   description: string | null;
+  /** Times the payout was sent to Xendit (counted before each call). */
+  submit_attempts: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -66,7 +77,7 @@ export interface PayoutUpdate {
   failureCode?: string | null | undefined;
 }
 
-export type PayoutOutcome = 'unknown' | 'succeeded' | 'refunded' | 'unchanged';
+export type PayoutOutcome = 'unknown' | 'succeeded' | 'refunded' | 'unchanged' | 'anomaly';
 
 export type PayoutService = ReturnType<typeof createPayoutService>;
 
@@ -82,6 +93,7 @@ export function createPayoutService(deps: {
   logger: Logger;
   gatewayLog: GatewayLog;
   push: PushSender;
+  anomalies: PaymentAnomalyService;
 }) {
   const { sequelize, models, xendit, wallet, logger } = deps;
 
@@ -188,16 +200,85 @@ export function createPayoutService(deps: {
       }
       return flipped;
     });
-    if (!moved) return { outcome: 'unchanged', row };
+    if (!moved) return { outcome: (await recordContradiction(row.id, status, update, source)) ? 'anomaly' : 'unchanged', row };
     notify(moved, source);
     return { outcome: REFUNDING.has(status) ? 'refunded' : 'succeeded', row: moved };
   }
 
-  /** Sends a debited PENDING payout to Xendit. Returns Xendit's payout, or null when the outcome is unknown (outage). */
+  /**
+   * A status that did not move the row: if Xendit says the payout went out (SUCCEEDED, REVERSED) while we hold it as
+   * FAILED/CANCELLED (and refunded it), that is an anomaly for operators, never silently acknowledged.
+   */
+  async function recordContradiction(id: string, status: string, update: PayoutUpdate, source: string): Promise<boolean> {
+    if (status !== 'SUCCEEDED' && status !== 'REVERSED') return false;
+    const current = await loadPayout(id);
+    if (!REFUNDED_AS_FAILED.has(current.status)) return false;
+    await deps.anomalies.record({
+      kind: `PAYOUT_${status}_AFTER_${current.status as 'FAILED' | 'CANCELLED'}`,
+      transactionId: current.id,
+      username: current.username,
+      localStatus: current.status,
+      reportedStatus: status,
+      source,
+      detail: { payoutId: update.payoutId ?? current.reference_id, failureCode: current.failure_code },
+    });
+    return true;
+  }
+
+  /**
+   * Links a payout Xendit already holds for our reference (made by an attempt whose answer we never read) and applies
+   * its status. Two payouts for one reference would be a double payout: recorded as an anomaly.
+   */
+  async function adopt(row: PayoutRow, found: XenditPayout[], source: string): Promise<XenditPayout> {
+    if (found.length > 1) {
+      await deps.anomalies.record({
+        kind: 'PAYOUT_DUPLICATED_AT_XENDIT',
+        transactionId: row.id,
+        username: row.username,
+        localStatus: row.status,
+        reportedStatus: found.map((p) => p.status).join(',').slice(0, 32),
+        source,
+        detail: { payoutIds: found.map((p) => p.id) },
+      });
+    }
+    const payout = found.find((p) => p.status !== 'FAILED' && p.status !== 'CANCELLED') ?? (found[0] as XenditPayout);
+    await sequelize.query(`UPDATE user_transaction SET reference_id = :payoutId, updated_at = now() WHERE id = :id AND reference_id IS NULL`, {
+      replacements: { payoutId: payout.id, id: row.id },
+    });
+    logger.info('payout found at Xendit after an unknown outcome', { transactionId: row.id, payoutId: payout.id, status: payout.status, source });
+    await applyPayoutStatus({ referenceId: row.id, payoutId: payout.id, status: payout.status, failureCode: payout.failure_code }, source);
+    return payout;
+  }
+
+  /**
+   * Sends a debited PENDING payout to Xendit. Returns Xendit's payout, or null when the outcome is (still) unknown.
+   * When an earlier attempt's outcome is unknown, Xendit is asked first whether it made the payout; a refusal of the
+   * resubmission is then not a failure of the payout and refunds nothing.
+   */
   async function submit(row: PayoutRow, source: string): Promise<XenditPayout | null> {
     const account = row.bank_account_id ? await models.BankAccount.findByPk(row.bank_account_id) : null;
     if (!account) {
-      await applyPayoutStatus({ referenceId: row.id, status: 'FAILED', failureCode: 'BANK_ACCOUNT_REMOVED' }, source);
+      if (row.submit_attempts === 0) {
+        await applyPayoutStatus({ referenceId: row.id, status: 'FAILED', failureCode: 'BANK_ACCOUNT_REMOVED' }, source);
+        return null;
+      }
+    }
+    // Counted before the call: from here on, an attempt whose answer we never read leaves the outcome unknown.
+    const [counted] = await sequelize.query<{ submit_attempts: number }>(
+      `UPDATE user_transaction SET submit_attempts = submit_attempts + 1, updated_at = now()
+        WHERE id = :id AND type = 'PAYOUT' AND status = 'PENDING' AND reference_id IS NULL
+        RETURNING submit_attempts`,
+      { replacements: { id: row.id }, type: QueryTypes.SELECT },
+    );
+    if (!counted) return null; // linked or settled meanwhile by a callback or another runner
+    const outcomeUnknown = counted.submit_attempts > 1;
+    if (outcomeUnknown) {
+      const found = await xendit.findPayoutsByReference(row.id);
+      if (found.length > 0) return adopt(row, found, source);
+    }
+    if (!account) {
+      // Xendit has no payout and we can no longer send one; the earlier attempt's outcome is still not a failure.
+      logger.error('payout cannot be resubmitted: its bank account is gone; it stays PENDING for an operator', { transactionId: row.id });
       return null;
     }
     try {
@@ -238,13 +319,33 @@ export function createPayoutService(deps: {
     } catch (error) {
       const refused = error instanceof XenditError && (error.kind === 'invalid-request' || (error.kind === 'http' && !error.isTransient));
       if (!refused) {
-        logger.warn('payout submission outcome unknown; it stays PENDING and the sync job will resubmit it', {
+        logger.warn('payout submission outcome unknown; it stays PENDING and the sync job will look it up at Xendit', {
           transactionId: row.id,
           reason: (error as Error).message,
         });
         return null;
       }
       const failureCode = (error instanceof XenditError ? error.xenditCode : undefined) ?? 'REJECTED';
+      if (failureCode === 'DUPLICATE_TRANSACTION_ERROR') {
+        // The key was used before: Xendit made (or is making) this payout. It is looked up on the next run.
+        logger.warn('payout resubmission answered DUPLICATE_TRANSACTION_ERROR; it stays PENDING and will be looked up', {
+          transactionId: row.id,
+          source,
+        });
+        return null;
+      }
+      if (outcomeUnknown) {
+        await deps.anomalies.record({
+          kind: 'PAYOUT_RESUBMISSION_REFUSED',
+          transactionId: row.id,
+          username: row.username,
+          localStatus: 'PENDING',
+          reportedStatus: failureCode,
+          source,
+          detail: { attempts: counted.submit_attempts },
+        });
+        return null;
+      }
       await applyPayoutStatus({ referenceId: row.id, status: 'FAILED', failureCode }, source);
       throw new BadGatewayError(
         `The payout was refused by the payment gateway (${failureCode}); the amount is back in your balance.`,
@@ -276,13 +377,18 @@ export function createPayoutService(deps: {
     updated_at: new Date(row.updated_at).toISOString(),
   });
 
-  /** POST /payout: debit, then Xendit. */
-  async function requestPayout(input: { username: string; amount: unknown; bank_account_id: number; description?: string | undefined }) {
+  /**
+   * POST /payout, step 1, inside `t` (the transaction that also records the request's Idempotency-Key): the debit and
+   * its PENDING payout row. Returns the payout id.
+   */
+  async function debitPayout(
+    t: Transaction,
+    input: { username: string; amount: unknown; bank_account_id: number; description?: string | undefined },
+  ): Promise<string> {
     const amount = parseAmount(input.amount, { min: deps.config.minAmount, max: deps.config.maxAmount });
-    const { account, channelCode } = await deps.bankAccounts.getDisbursementTarget(input.username, input.bank_account_id);
+    const { account, channelCode } = await deps.bankAccounts.getDisbursementTarget(input.username, input.bank_account_id, t);
     const id = generateDateCodedId('PO');
-    await sequelize.transaction((t) =>
-      wallet.debit(t, {
+    await wallet.debit(t, {
         id,
         username: input.username,
         type: 'PAYOUT',
@@ -292,12 +398,21 @@ export function createPayoutService(deps: {
         payment_method: channelCode,
         bank_account_id: account.id,
         destination_mask: `${account.bank_code} ****${account.account_number_last4}`,
-      }),
-    );
-    // Committed: from here on the money is out of the wallet until the payout succeeds or is refunded.
+    });
+    return id;
+  }
+
+  /** POST /payout, step 2, once the debit is committed: Xendit, then the payout as it now is. */
+  async function submitPayout(username: string, id: string) {
     await submit(await loadPayout(id), 'request');
+    return describeOwnPayout(username, id);
+  }
+
+  /** A user's payout as it is now, with their balance (also the answer to a retry whose first answer was lost). */
+  async function describeOwnPayout(username: string, id: string) {
     const current = await loadPayout(id);
-    const { balance } = await wallet.getBalance(input.username);
+    if (current.username !== username) throw new NotFoundError(PAYOUT_NOT_FOUND);
+    const { balance } = await wallet.getBalance(username);
     return { ...describe(current), balance };
   }
 
@@ -376,5 +491,5 @@ export function createPayoutService(deps: {
     return summary;
   }
 
-  return { requestPayout, listPayouts, applyPayoutStatus, handlePayoutCallback, syncPendingPayouts };
+  return { debitPayout, submitPayout, describeOwnPayout, listPayouts, applyPayoutStatus, handlePayoutCallback, syncPendingPayouts };
 }

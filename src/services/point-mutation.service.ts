@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import { formatRupiah, generateDateCodedId } from '../utilities/general.js';
@@ -45,13 +45,15 @@ export function createPointMutationService(deps: { sequelize: Sequelize; models:
     /**
      * One transaction: the conditional UPDATE takes the points only if there are enough (so two concurrent redeems
      * of the last points let exactly one through), then the point_mutation DEBIT and the user_transaction ledger row.
+     * With an Idempotency-Key it runs in `t`, the transaction that also records the key's answer.
      */
-    async redeem(username: string, points: number): Promise<RedeemResult> {
+    async redeem(username: string, points: number, t?: Transaction): Promise<RedeemResult> {
       // Exact integer rupiah: BigInt, never float arithmetic on money.
       const idr = (BigInt(points) * BigInt(pointValueIdr)).toString();
       const transactionId = generateDateCodedId('PNT');
       const description = `Redeemed ${points} points for ${formatRupiah(idr)}`;
-      return sequelize.transaction(async (transaction) => {
+      const inTransaction = <R>(fn: (transaction: Transaction) => Promise<R>) => (t ? fn(t) : sequelize.transaction(fn));
+      return inTransaction(async (transaction) => {
         const rows = await sequelize.query<{ balance: string; points: number }>(
           `UPDATE user_balance
               SET points = points - :points, balance = balance + CAST(:idr AS NUMERIC), updated_at = now()

@@ -128,9 +128,10 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
    * POST /balance/decrease: one atomic debit with its DEBIT ledger row, as ONE statement. A statement is atomic on its
    * own (the ledger insert failing undoes the debit), and the wallet's row lock is then held only inside PostgreSQL,
    * not across the client round trips of BEGIN … INSERT … COMMIT: with 1,000 payers on one wallet the bench measured
-   * those round trips, not the database, as what serialised them.
+   * those round trips, not the database, as what serialised them. With an Idempotency-Key the statement runs in `t`,
+   * the transaction that also records the key's answer.
    */
-  async function decrease(input: { username: string; amount: unknown; description: string }) {
+  async function decrease(input: { username: string; amount: unknown; description: string }, t?: Transaction) {
     const amount = parseAmount(input.amount, { max: deps.config.maxAmount });
     const [row] = await sequelize.query<{ id: string; balance: string }>(
       `WITH debited AS (
@@ -145,6 +146,7 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
       {
         replacements: { id: generateDateCodedId('TRX'), username: input.username, amount, description: input.description },
         type: QueryTypes.SELECT,
+        ...(t ? { transaction: t } : {}),
       },
     );
     if (!row) throw new InsufficientBalanceError();

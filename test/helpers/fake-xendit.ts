@@ -51,8 +51,16 @@ export interface FakeXendit {
    * A 2xx status with a malformed body simulates a broken response.
    */
   failNext(times: number, status: number, body?: unknown): void;
-  /** The next `times` requests wait `ms` before being handled (for timeout tests). */
+  /**
+   * The next `times` requests wait `ms` before being handled (for timeout tests). The request is still handled after
+   * the wait, even when the client gave up: a payout created that way exists at Xendit although its caller timed out.
+   */
   delayNext(ms: number, times?: number): void;
+  /**
+   * How a repeated payout idempotency key is answered: 'replay' (the first payout again, the default) or 'conflict'
+   * (409 DUPLICATE_TRANSACTION_ERROR, "the idempotency key was used before", as Xendit's payout errors document it).
+   */
+  answerRepeatedPayoutKeys(mode: 'replay' | 'conflict'): void;
   /** Changes an invoice as Xendit would (e.g. PAID with paid_at, payment_method, payment_channel). */
   setInvoiceStatus(id: string, status: FakeInvoice['status'], extra?: Record<string, unknown>): FakeInvoice;
   setPayoutStatus(id: string, status: FakePayout['status'], extra?: Record<string, unknown>): FakePayout;
@@ -87,6 +95,7 @@ export async function startFakeXendit(): Promise<FakeXendit> {
   const requests: RecordedRequest[] = [];
   const failures: Array<{ status: number; body: unknown }> = [];
   const delays: number[] = [];
+  let repeatedPayoutKeys: 'replay' | 'conflict' = 'replay';
   let url = '';
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -121,6 +130,13 @@ export async function startFakeXendit(): Promise<FakeXendit> {
       return send(res, 200, invoice);
     }
     if (method === 'POST' && path === '/v2/payouts') return createPayout(req, res, body);
+    if (method === 'GET' && path === '/v2/payouts') {
+      // Payout.getPayouts({referenceId}): every payout made with this reference, newest first.
+      const referenceId = q.get('reference_id');
+      if (!referenceId) return error(res, 400, 'API_VALIDATION_ERROR', 'reference_id is required');
+      const data = [...payouts.values()].filter((p) => p.reference_id === referenceId).reverse();
+      return send(res, 200, { data, has_more: false, links: [] });
+    }
     if (method === 'GET' && (m = path.match(/^\/v2\/payouts\/([^/]+)$/))) {
       const payout = payouts.get(decodeURIComponent(m[1] ?? ''));
       return payout ? send(res, 200, payout) : error(res, 404, 'DATA_NOT_FOUND_ERROR', `Payout ${m[1]} not found`);
@@ -212,6 +228,9 @@ export async function startFakeXendit(): Promise<FakeXendit> {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || !key) return error(res, 400, 'API_VALIDATION_ERROR', 'Idempotency-key header is required');
     const existing = payoutsByKey.get(key);
+    if (existing && repeatedPayoutKeys === 'conflict') {
+      return error(res, 409, 'DUPLICATE_TRANSACTION_ERROR', 'The idempotency key has been used before');
+    }
     if (existing) return send(res, 200, payouts.get(existing));
     const b = (body ?? {}) as Record<string, unknown>;
     const props = (b.channel_properties ?? {}) as Record<string, unknown>;
@@ -286,6 +305,9 @@ export async function startFakeXendit(): Promise<FakeXendit> {
     },
     delayNext(ms, times = 1) {
       for (let i = 0; i < times; i++) delays.push(ms);
+    },
+    answerRepeatedPayoutKeys(mode) {
+      repeatedPayoutKeys = mode;
     },
     setInvoiceStatus(id, status, extra = {}) {
       const invoice = invoices.get(id);
