@@ -61,13 +61,13 @@ export function createServices(clients: Clients) {
   const models = db.models;
   const hashing = createHashingCenter(config.auth);
   const tokens = createTokenService({ auth: config.auth, redis, models });
-  const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing });
+  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
+  const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing, limits });
   const idempotency = createIdempotencyService({ sequelize: db.sequelize, models });
   const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
   // Accounts and authentication (issue 3).
-  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
   const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, logger };
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms });
   const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer });
