@@ -230,6 +230,18 @@ describe('limits hold under parallel bursts (10x the limit)', () => {
     assert.ok(Number(probe.res.headers['retry-after']) >= 1);
   });
 
+  it('POST /check/email answers 409 "Email is already registered" for a registered email and 200 for a free one, both with `registered`', async () => {
+    const ip = freshIp();
+    const user = await createUser(ctx);
+    const taken = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: user.email.toUpperCase() });
+    assertError(taken, 409, 'Email is already registered');
+    assert.equal(taken.body.registered, true);
+    const free = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('free')}@example.test` });
+    assert.equal(free.status, 200);
+    assert.equal(free.body.status, true);
+    assert.equal(free.body.registered, false);
+  });
+
   it('per-address limits key IPv6 clients by their /64: failed logins from many addresses of one /64 lock that /64 only', async () => {
     const prefix = freshIpv6Prefix();
     for (let i = 0; i < 5; i += 1) assertError(await login(ctx, uniqueName('v6'), 'Wrong-password-1', `${prefix}::${(i + 1).toString(16)}`), 422);

@@ -242,13 +242,17 @@ describe('sign-up journeys', () => {
     assertError(await ctx.api.get('/verify-sign-up?token=x&extra=1'), 400);
   });
 
-  it('POST /check/email answers whether an email is registered (accounts and pending sign-ups)', async () => {
+  it('POST /check/email answers 409 for a registered email (accounts and pending sign-ups) and 200 for a free one', async () => {
     const ip = freshIp();
     const user = await createUser(ctx);
+    // The original system's clients read 409 for a registered email.
     const yes = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: user.email.toUpperCase() });
-    assert.deepEqual(yes.body, { status: true, registered: true, message: 'Email is already registered' });
+    assertError(yes, 409, 'Email is already registered');
+    assert.equal(yes.body.registered, true);
     const pending = await signUp(ctx, 'LINK');
-    assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email })).body.registered, true);
+    const held = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email });
+    assertError(held, 409, 'Email is already registered');
+    assert.equal(held.body.registered, true);
     const no = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('free')}@example.test` });
     assert.deepEqual(no.body, { status: true, registered: false, message: 'Email is available' });
     assertError(await ctx.api.post('/check/email').send({ email: 'nope' }), 400);
