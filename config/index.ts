@@ -85,6 +85,9 @@ export const ENV_SPEC = {
   LOGIN_LOCKOUT_SECONDS: int('lockout length after too many failed logins', 900, 1),
   RESET_REQUESTS_PER_HOUR: int('password reset requests per email and per IP per hour', 5, 1),
   CHECK_EMAIL_PER_IP_PER_HOUR: int('POST /check/email lookups per IP per hour (it tells whether an email is registered)', 60, 1),
+  BASIC_MAX_FAILURES_PER_IP: int('failed Basic (API key) attempts per IP per LOGIN_LOCKOUT_SECONDS', 20, 1),
+  SMS_SENDS_PER_PREFIX_PER_HOUR: int('SMS sends per destination number prefix per hour (SMS pumping)', 20, 1),
+  SMS_PREFIX_DIGITS: int('leading digits of the normalized number (62...) that form the SMS prefix', 8, 4, 15),
 
   XENDIT_SECRET_KEY: str('Xendit secret API key', { default: 'xnd_development_placeholder' }),
   XENDIT_PUBLIC_KEY: str('Xendit public key', { default: '' }),
@@ -197,6 +200,9 @@ export interface Config {
     loginLockoutSeconds: number;
     resetRequestsPerHour: number;
     checkEmailPerIpPerHour: number;
+    basicMaxFailuresPerIp: number;
+    smsSendsPerPrefixPerHour: number;
+    smsPrefixDigits: number;
   };
   xendit: {
     secretKey: string;
@@ -327,6 +333,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       loginLockoutSeconds: e.LOGIN_LOCKOUT_SECONDS,
       resetRequestsPerHour: e.RESET_REQUESTS_PER_HOUR,
       checkEmailPerIpPerHour: e.CHECK_EMAIL_PER_IP_PER_HOUR,
+      basicMaxFailuresPerIp: e.BASIC_MAX_FAILURES_PER_IP,
+      smsSendsPerPrefixPerHour: e.SMS_SENDS_PER_PREFIX_PER_HOUR,
+      smsPrefixDigits: e.SMS_PREFIX_DIGITS,
     },
     xendit: {
       secretKey: e.XENDIT_SECRET_KEY,

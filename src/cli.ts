@@ -8,6 +8,7 @@ import { prepareDatabase } from './server.js';
 import { createHashingCenter } from './utilities/hashing-center.js';
 import { createLogger, type Logger } from './utilities/logger.js';
 import { createApiKeyService } from './services/api-key.service.js';
+import { createRateLimitService } from './services/rate-limit.service.js';
 import { createAgentService } from './services/agent.service.js';
 import { createMaintenanceService } from './services/maintenance.service.js';
 import { createTokenService } from './services/token.service.js';
@@ -313,7 +314,8 @@ function maintenanceOf(ctx: CliContext) {
 }
 
 function apiKeysOf(ctx: CliContext) {
-  return createApiKeyService({ auth: ctx.config.auth, redis: ctx.redis, models: ctx.db.models, hashing: createHashingCenter(ctx.config.auth) });
+  const limits = createRateLimitService({ redis: ctx.redis, limits: ctx.config.limits, sequelize: ctx.db.sequelize });
+  return createApiKeyService({ auth: ctx.config.auth, redis: ctx.redis, models: ctx.db.models, hashing: createHashingCenter(ctx.config.auth), limits });
 }
 
 function printHelp(out: (line: string) => void): void {

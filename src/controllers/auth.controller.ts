@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import { inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
 import type { PasswordService } from '../services/password.service.js';
 import type { RegistrationService, SignUpInput } from '../services/registration.service.js';
@@ -56,8 +56,11 @@ export function createAuthController(deps: AuthControllerDeps) {
 
     async checkEmail(req: Request, res: Response) {
       const { body } = inputOf<{ email: string }>(res);
-      const registered = await registration.isEmailRegistered(body.email, ipOf(req));
-      res.json({ status: true, registered, message: registered ? 'Email is already registered' : 'Email is available' });
+      // The original system's clients read 409 for a registered email; `registered` is in both answers.
+      if (await registration.isEmailRegistered(body.email, ipOf(req))) {
+        throw new AppError('CONFLICT', 'Email is already registered', { fields: { registered: true } });
+      }
+      res.json({ status: true, registered: false, message: 'Email is available' });
     },
 
     /** GET /verify-sign-up?token=: a confirmation page; opening it never consumes the token (mail scanners follow links). */

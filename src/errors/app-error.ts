@@ -12,11 +12,13 @@ export class AppError extends Error {
   readonly errors?: FieldError[];
   /** Extra response headers (e.g. Retry-After on 429). */
   readonly headers?: Record<string, string>;
+  /** Extra envelope fields a client of the original system reads (e.g. `registered` on POST /check/email's 409). */
+  readonly fields?: Record<string, unknown>;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown; status?: number } = {},
+    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown; status?: number; fields?: Record<string, unknown> } = {},
   ) {
     super(message ?? ERROR_CODES[code].message, { cause: options.cause });
     this.name = 'AppError';
@@ -24,6 +26,7 @@ export class AppError extends Error {
     this.status = options.status ?? ERROR_CODES[code].status;
     if (options.errors) this.errors = options.errors;
     if (options.headers) this.headers = options.headers;
+    if (options.fields) this.fields = options.fields;
   }
 }
 

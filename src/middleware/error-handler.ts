@@ -68,7 +68,8 @@ export function toAppError(error: unknown): AppError {
 }
 
 export function renderError(error: AppError, requestId?: string): ErrorEnvelope {
-  const envelope: ErrorEnvelope = { status: false, message: error.message, errorCode: error.status, code: error.code };
+  // Extra fields first: they never replace the envelope's own.
+  const envelope: ErrorEnvelope = { ...error.fields, status: false, message: error.message, errorCode: error.status, code: error.code };
   if (error.errors?.length) envelope.errors = error.errors;
   if (requestId) envelope.requestId = requestId;
   return envelope;

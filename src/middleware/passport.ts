@@ -132,8 +132,8 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
 
   instance.use(
     'basic',
-    new BasicStrategy((holder: string, key: string, done: (err: unknown, user?: Principal | false) => void) => {
-      deps.apiKeys.verify(holder, key).then(
+    new BasicStrategy({ passReqToCallback: true }, (req: Request, holder: string, key: string, done: (err: unknown, user?: Principal | false) => void) => {
+      deps.apiKeys.verify(holder, key, req.ip ?? 'unknown').then(
         (ok) => done(null, ok ? { kind: 'service', holder } : false),
         (error: unknown) => done(error),
       );

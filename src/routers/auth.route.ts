@@ -52,11 +52,11 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       method: 'post',
       path: '/check/email',
       auth: 'none',
-      summary: 'Whether an email is already registered (confirmed by an account; unconfirmed and pending addresses reserve nothing); limited per IP because it reveals registration',
+      summary: 'Whether an email is already registered (409; confirmed by an account) or free (200; unconfirmed and pending addresses reserve nothing); limited per IP because it reveals registration',
       tags: TAGS,
       schemas: { body: checkEmailBody },
       response: { status: 200, schema: checkEmailResponse },
-      errors: [429],
+      errors: [409, 429],
       handler: controller.checkEmail,
     },
     {

@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
+import type { RateLimitService } from './rate-limit.service.js';
 
 export type ApiKeyService = ReturnType<typeof createApiKeyService>;
 
@@ -11,9 +12,13 @@ export type ApiKeyService = ReturnType<typeof createApiKeyService>;
  * API keys of internal services (Basic auth on /sys routes). Keys are stored as bcrypt hashes, as in the seed.
  * A verified key is remembered in Redis for a short while (keyed by an HMAC of the key, never the key), so a busy
  * caller does not pay a bcrypt compare per request; revoking deletes the memory at once on every instance.
+ *
+ * A check that has to hash first reserves a failed attempt for the caller's address (BASIC_MAX_FAILURES_PER_IP,
+ * given back when the key is right), and an unknown holder is compared against a dummy hash, so bad credentials
+ * are limited per address before any hashing and an unknown holder takes as long as a wrong key.
  */
-export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; models: Models; hashing: HashingCenter }) {
-  const { auth, redis, models, hashing } = deps;
+export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; models: Models; hashing: HashingCenter; limits: RateLimitService }) {
+  const { auth, redis, models, hashing, limits } = deps;
   const memoryKey = (holder: string) => `apikey:ok:${holder}`;
   const fingerprint = (key: string) => createHmac('sha256', auth.secret).update(key).digest('hex');
 
@@ -26,7 +31,7 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
 
   async function verifyAgainstStore(holder: string, key: string, print: string): Promise<boolean> {
     const row = await models.ApiKey.findByPk(holder, { raw: true });
-    if (!row || !(await hashing.verifyApiKey(key, row.key))) return false;
+    if (!(await hashing.verifyApiKey(key, row?.key ?? null))) return false;
     if (auth.apiKeyCacheSeconds > 0) {
       await redis.multi().hset(memoryKey(holder), print, '1').expire(memoryKey(holder), auth.apiKeyCacheSeconds).exec();
       // A revoke that ran while we compared must win: forget again if the holder is gone now.
@@ -39,7 +44,7 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
   }
 
   return {
-    async verify(holder: string, key: string): Promise<boolean> {
+    async verify(holder: string, key: string, ip: string): Promise<boolean> {
       if (!holder || !key || holder.length > 64 || key.length > 256) return false;
       const print = fingerprint(key);
       try {
@@ -49,10 +54,21 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
       }
       const flightKey = `${holder}\n${print}`;
       let check = inFlight.get(flightKey);
-      if (!check) {
-        check = verifyAgainstStore(holder, key, print).finally(() => inFlight.delete(flightKey));
-        inFlight.set(flightKey, check);
-      }
+      if (check) return check;
+      // The flight exists before the first await, so parallel requests with one key share one reservation.
+      check = (async () => {
+        const attempt = await limits.reserveBasicAttempt(ip);
+        let ok: boolean;
+        try {
+          ok = await verifyAgainstStore(holder, key, print);
+        } catch (error) {
+          await attempt.giveBack();
+          throw error;
+        }
+        if (ok) await attempt.giveBack();
+        return ok;
+      })().finally(() => inFlight.delete(flightKey));
+      inFlight.set(flightKey, check);
       return check;
     },
 

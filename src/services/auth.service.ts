@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { AppError, ForbiddenError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
-import type { HashingCenter } from '../utilities/hashing-center.js';
+import { bcryptCostOf, type HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { RegistrationService } from './registration.service.js';
@@ -31,14 +31,16 @@ interface AccountRow {
 }
 
 const INVALID_CREDENTIAL = 'Invalid Credential';
+const SLOWEST_COST_REFRESH_MS = 10 * 60_000;
 
 /**
  * POST /auth (the seed's Local strategy): username OR email + password. Only a proved email logs in (an unproved
  * one may be anybody's; see email-verification.service.ts).
  *
- * - Unknown accounts and wrong passwords answer the same 422 "Invalid Credential", after the same amount of
- *   hashing work (a dummy verify), and count towards the same lockout, so neither the answer, its timing nor the
- *   lockout reveals whether an account exists.
+ * - Unknown accounts and wrong passwords answer the same 422 "Invalid Credential", after the same time (a dummy
+ *   verify, and every failure lasts as long as a compare at the costliest stored hash cost), and count towards the
+ *   same lockout, so neither the answer, its timing nor the lockout reveals whether an account exists.
+ * - The attempt is reserved against the lockout before any hash is checked, so parallel guesses cannot overrun it.
  * - "Account is Disabled" and the pending sign-up 403s ("OTP Not Confirmed", "Account is Not Confirmed") are only
  *   answered when the password is right.
  * - A hash made with an older algorithm or cost is upgraded on success; the returned token is signed with the new
@@ -54,11 +56,24 @@ export function createAuthService(deps: {
   logger: Logger;
 }) {
   const { sequelize, models, hashing, tokens, limits, registration, logger } = deps;
-  let dummyHash: Promise<string> | undefined;
-  const burnHashingTime = async (password: string) => {
-    dummyHash ??= hashing.hashPassword('dummy-password-for-constant-time');
-    await hashing.verifyPassword(password, await dummyHash);
-  };
+  /**
+   * The costliest bcrypt cost among stored password hashes (migrated accounts may keep an older, higher cost until
+   * their next login): a failed login lasts as long as a compare at that cost, whatever the account. Read from
+   * user_login at most every SLOWEST_COST_REFRESH_MS, raised at once when a login meets a costlier hash.
+   */
+  let slowest: { cost: number; at: number } | undefined;
+  async function slowestStoredCost(seen?: string): Promise<number> {
+    if (!slowest || Date.now() - slowest.at > SLOWEST_COST_REFRESH_MS) {
+      const [row] = await sequelize.query<{ cost: number | null }>(
+        `SELECT max(substring(pwd from 5 for 2)::int) AS cost FROM user_login WHERE pwd ~ '^.2[aby].[0-9]{2}.'`,
+        { type: QueryTypes.SELECT },
+      );
+      slowest = { cost: row?.cost ?? 0, at: Date.now() };
+    }
+    const cost = seen === undefined ? null : bcryptCostOf(seen);
+    if (cost !== null && cost > slowest.cost) slowest = { ...slowest, cost };
+    return slowest.cost;
+  }
 
   async function findAccount(identifier: string): Promise<AccountRow | null> {
     const rows = await sequelize.query<AccountRow>(
@@ -95,24 +110,32 @@ export function createAuthService(deps: {
       const account = await findAccount(identifier);
       // Unknown identifiers get a lockout counter of their own, so locking behaves the same for them.
       const accountKey = account ? account.username : `unknown:${identifier.toLowerCase()}`;
-      await limits.assertLoginAllowed(accountKey, input.ip);
+      // Reserved before any hashing: a parallel burst gets no more password checks than the limits allow.
+      const attempt = await limits.reserveLoginAttempt(accountKey, input.ip);
 
-      if (!account) {
-        const pending = await registration.findPending(identifier);
-        if (pending && (await hashing.verifyPassword(input.password, pending.pwd))) {
-          throw new ForbiddenError(pending.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
+      let right: boolean;
+      let pending: Awaited<ReturnType<RegistrationService['findPending']>> = null;
+      try {
+        if (account) {
+          right = await hashing.verifyEvenly(input.password, account.pwd, await slowestStoredCost(account.pwd));
+        } else {
+          pending = await registration.findPending(identifier);
+          right = pending
+            ? await hashing.verifyEvenly(input.password, pending.pwd, await slowestStoredCost(pending.pwd))
+            : await hashing.verifyEvenly(input.password, null, await slowestStoredCost());
         }
-        if (!pending) await burnHashingTime(input.password);
-        await limits.recordLoginFailure(accountKey, input.ip);
+      } catch (error) {
+        await attempt.abandon();
+        throw error;
+      }
+      if (!right) {
+        await attempt.failed();
         throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
       }
+      await attempt.succeeded();
+      if (!account) throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
 
-      if (!(await hashing.verifyPassword(input.password, account.pwd))) {
-        await limits.recordLoginFailure(accountKey, input.ip);
-        throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
-      }
       if (account.disabled) throw new ForbiddenError('Account is Disabled');
-      await limits.clearLoginFailures(accountKey);
       const pwd = await upgradeHash(account, input.password);
       const agent = account.agent ?? false;
       const issued = tokens.issue(account.username, pwd, agent);

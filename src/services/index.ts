@@ -71,13 +71,13 @@ export function createServices(clients: Clients) {
     sequelize: db.sequelize,
     channels: { tokenRevoked: (jti) => clients.realtime.disconnectToken?.(jti), userRevoked: (username) => clients.realtime.disconnectUser?.(username) },
   });
-  const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing });
+  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
+  const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing, limits });
   const idempotency = createIdempotencyService({ sequelize: db.sequelize, leaseSeconds: config.idempotency.leaseSeconds, logger });
   const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
   // Accounts and authentication (issue 3).
-  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
   const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, logger };
   const emailVerification = createEmailVerificationService({ ...authServiceDeps, mailer: clients.mailer });
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });

@@ -189,14 +189,23 @@ export function createPasswordService(deps: PasswordDeps) {
      * policy and differ from the old. Every token dies; the answer carries a fresh token signed with the new hash.
      */
     async updatePassword(username: string, oldPassword: string, newPassword: string, ip: string) {
-      await limits.assertLoginAllowed(username, ip);
       const login = await models.UserLogin.findByPk(username, { raw: true });
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'agent'], raw: true });
       if (!login) throw new NotFoundError('Account does not exist');
-      if (!(await hashing.verifyPassword(oldPassword, login.pwd))) {
-        await limits.recordLoginFailure(username, ip);
+      // The old password is a guess like a login's: reserved against the same lockout before it is hashed.
+      const attempt = await limits.reserveLoginAttempt(username, ip);
+      let right: boolean;
+      try {
+        right = await hashing.verifyPassword(oldPassword, login.pwd);
+      } catch (error) {
+        await attempt.abandon();
+        throw error;
+      }
+      if (!right) {
+        await attempt.failed();
         throw new AppError('UNPROCESSABLE', 'Invalid Credential');
       }
+      await attempt.succeeded();
       assertPasswordPolicy(newPassword, { username, email: info?.email ?? undefined }, 'new_password');
       if (oldPassword === newPassword) {
         throw new ValidationError([{ field: 'new_password', message: 'New password must differ from the old password' }], 'New password must differ from the old password');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -18,10 +19,45 @@ function secondsUntilNextUtcDay(now = new Date()): number {
 const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
 /**
+ * The key of a client address in per-address limits: an IPv4 address as is (also when IPv4-mapped, ::ffff:a.b.c.d),
+ * an IPv6 address by its /64, because one subscriber or host gets a whole /64 and can pick any address in it.
+ */
+export function addressKey(ip: string): string {
+  const bare = ip.trim().toLowerCase().replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(bare);
+  if (mapped) return mapped[1]!;
+  if (isIP(bare) !== 6) return bare;
+  const [head = '', tail] = bare.split('::');
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (::a.b.c.d, 64:ff9b::a.b.c.d) fills two groups.
+  const tailGroups = tailParts.reduce((n, part) => n + (part.includes('.') ? 2 : 1), 0);
+  const groups = tail === undefined ? headParts : [...headParts, ...Array<string>(8 - headParts.length - tailGroups).fill('0'), ...tailParts];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/** A reserved attempt: its verdict settles what was taken (see reserveLoginAttempt). */
+export interface ReservedAttempt {
+  /** The secret was right: the account's failures are cleared and the address gets its point back. */
+  succeeded(): Promise<void>;
+  /** The secret was wrong: the points stay taken; the one that reached a limit starts the lockout. */
+  failed(): Promise<void>;
+  /** No verdict (an error before the check finished): everything taken is given back. */
+  abandon(): Promise<void>;
+}
+
+/**
  * Every limit of the auth flows, shared by all instances because the counters live in Redis
  * (rate-limiter-flexible's RateLimiterRedis on the app's ioredis client) and, for the daily send cap, in
  * PostgreSQL's otp_tracker (durable: a Redis flush does not reset a day's sends). Each refusal is a 429 with
  * Retry-After. If Redis is down the limits fail closed with 503 instead of letting floods through.
+ *
+ * Every limit is taken before the step it guards (consume first: one atomic increment in Redis, or one
+ * conditional upsert in PostgreSQL) and given back where the rule says so, so a parallel burst can never get more
+ * than the limit through. Per-address limits key IPv6 clients by their /64 (addressKey).
  */
 export function createRateLimitService(deps: { redis: Redis; limits: Config['limits']; sequelize: Sequelize }) {
   const { redis, limits, sequelize } = deps;
@@ -30,19 +66,23 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
 
   const sendGap = limits.otpResendGapSeconds > 0 ? limiter('send-gap', 1, limits.otpResendGapSeconds) : null;
   const sendPerIp = limiter('send-ip', limits.otpSendsPerIpPerHour, 3600);
+  const smsPerPrefix = limiter('sms-prefix', limits.smsSendsPerPrefixPerHour, 3600);
   const loginPerAccount = limiter('login-account', limits.loginMaxFailuresPerAccount, limits.loginLockoutSeconds);
   const loginPerIp = limiter('login-ip', limits.loginMaxFailuresPerIp, limits.loginLockoutSeconds);
+  const basicPerIp = limiter('basic-ip', limits.basicMaxFailuresPerIp, limits.loginLockoutSeconds);
   const resetPerEmail = limiter('reset-email', limits.resetRequestsPerHour, 3600);
   const resetPerIp = limiter('reset-ip', limits.resetRequestsPerHour, 3600);
   const checkEmailPerIp = limiter('check-email-ip', limits.checkEmailPerIpPerHour, 3600);
 
-  /** consume() resolves, or rejects with a RateLimiterRes (limit hit) or an Error (Redis trouble). */
-  async function consume(rl: RateLimiterRedis, key: string, message: string): Promise<void> {
+  const unavailable = () => new ServiceUnavailableError('Rate limit store is unavailable, please retry shortly', 5);
+
+  /** Takes one point; resolves with the points now taken, or throws 429 (limit hit) or 503 (Redis trouble). */
+  async function consume(rl: RateLimiterRedis, key: string, message: string): Promise<number> {
     try {
-      await rl.consume(key);
+      return (await rl.consume(key)).consumedPoints;
     } catch (error) {
       if (error instanceof RateLimiterRes) throw new TooManyRequestsError(retryAfter(error), message);
-      throw new ServiceUnavailableError('Rate limit store is unavailable, please retry shortly', 5);
+      throw unavailable();
     }
   }
 
@@ -50,12 +90,26 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
     await rl?.reward(key, 1).catch(() => undefined);
   }
 
+  /** Takes one point of each limit in order; when one refuses, the points already taken are given back. */
+  async function consumeAll(steps: Array<[RateLimiterRedis, string, string]>): Promise<number[]> {
+    const taken: number[] = [];
+    for (const [rl, key, message] of steps) {
+      try {
+        taken.push(await consume(rl, key, message));
+      } catch (error) {
+        await Promise.all(steps.slice(0, taken.length).map(([done, doneKey]) => refund(done, doneKey)));
+        throw error;
+      }
+    }
+    return taken;
+  }
+
   async function blockedFor(rl: RateLimiterRedis, key: string): Promise<number> {
     let res: RateLimiterRes | null;
     try {
       res = await rl.get(key);
     } catch {
-      throw new ServiceUnavailableError('Rate limit store is unavailable, please retry shortly', 5);
+      throw unavailable();
     }
     return res && res.consumedPoints >= rl.points ? retryAfter(res) : 0;
   }
@@ -74,23 +128,55 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
     return rows.length > 0;
   }
 
+  const LOGIN_REFUSED = 'Too many failed login attempts, try again later';
+
+  /**
+   * Reserves one failure per account and per address before a password is checked: a burst of N parallel guesses
+   * gets at most the limit through to the hash, the rest are refused at once. The verdict settles it.
+   */
+  async function reserveLoginAttempt(accountKey: string, ip: string): Promise<ReservedAttempt> {
+    const address = addressKey(ip);
+    const [account = 0, network = 0] = await consumeAll([
+      [loginPerAccount, accountKey, LOGIN_REFUSED],
+      [loginPerIp, address, LOGIN_REFUSED],
+    ]);
+    return {
+      async succeeded() {
+        await loginPerAccount.delete(accountKey).catch(() => undefined);
+        await refund(loginPerIp, address);
+      },
+      async failed() {
+        // The reservation that reached a limit locks for LOGIN_LOCKOUT_SECONDS from now.
+        try {
+          if (account >= loginPerAccount.points) await loginPerAccount.block(accountKey, limits.loginLockoutSeconds);
+          if (network >= loginPerIp.points) await loginPerIp.block(address, limits.loginLockoutSeconds);
+        } catch {
+          throw unavailable();
+        }
+      },
+      async abandon() {
+        await Promise.all([refund(loginPerAccount, accountKey), refund(loginPerIp, address)]);
+      },
+    };
+  }
+
   return {
     /**
-     * Before an OTP or link goes out to `identifier` (email or phone) from `ip`: the resend gap and the per-IP
-     * hourly cap (Redis), then the daily cap per identifier (otp_tracker). A refusal refunds what was taken.
+     * Before an OTP or link goes out to `identifier` (email, or a normalized phone number for SMS) from `ip`: the
+     * resend gap, the per-address hourly cap and, for SMS, the per-prefix hourly cap (Redis), then the daily cap
+     * per identifier (otp_tracker). A refusal gives back what was taken.
      */
     async consumeSend(identifier: string, purpose: SendPurpose, ip: string): Promise<void> {
       const id = `${purpose}:${identifier.toLowerCase()}`;
-      if (sendGap) await consume(sendGap, id, `Please wait before requesting another code or link`);
-      try {
-        await consume(sendPerIp, ip, 'Too many codes or links requested from this network, try again later');
-      } catch (error) {
-        await refund(sendGap, id);
-        throw error;
+      const steps: Array<[RateLimiterRedis, string, string]> = [];
+      if (sendGap) steps.push([sendGap, id, 'Please wait before requesting another code or link']);
+      steps.push([sendPerIp, addressKey(ip), 'Too many codes or links requested from this network, try again later']);
+      if (/^\d+$/.test(identifier)) {
+        steps.push([smsPerPrefix, identifier.slice(0, limits.smsPrefixDigits), 'Too many codes sent to numbers like this one, try again later']);
       }
+      await consumeAll(steps);
       if (!(await countDailySend(identifier.toLowerCase(), purpose))) {
-        await refund(sendGap, id);
-        await refund(sendPerIp, ip);
+        await Promise.all(steps.map(([rl, key]) => refund(rl, key)));
         throw new TooManyRequestsError(secondsUntilNextUtcDay(), 'Daily limit of codes or links for this address reached, try again tomorrow');
       }
     },
@@ -101,47 +187,37 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
       return blockedFor(sendGap, `${purpose}:${identifier.toLowerCase()}`);
     },
 
-    /** 429 while the account (or unknown identifier) or the IP is locked out after failed logins. */
-    async assertLoginAllowed(accountKey: string, ip: string): Promise<void> {
-      const [account, network] = await Promise.all([blockedFor(loginPerAccount, accountKey), blockedFor(loginPerIp, ip)]);
-      const wait = Math.max(account, network);
-      if (wait > 0) throw new TooManyRequestsError(wait, 'Too many failed login attempts, try again later');
-    },
-
-    /** Counts one failed login; reaching a limit locks for LOGIN_LOCKOUT_SECONDS from now. */
-    async recordLoginFailure(accountKey: string, ip: string): Promise<void> {
-      for (const [rl, key] of [
-        [loginPerAccount, accountKey],
-        [loginPerIp, ip],
-      ] as const) {
-        try {
-          const res = await rl.consume(key);
-          if (res.consumedPoints >= rl.points) await rl.block(key, limits.loginLockoutSeconds);
-        } catch (error) {
-          if (!(error instanceof RateLimiterRes)) throw new ServiceUnavailableError('Rate limit store is unavailable, please retry shortly', 5);
-        }
-      }
-    },
+    reserveLoginAttempt,
 
     /** A successful login (or a password reset) clears the account's failures. */
     async clearLoginFailures(accountKey: string): Promise<void> {
       await loginPerAccount.delete(accountKey).catch(() => undefined);
     },
 
-    /** POST /request-reset-pwd: per email and per IP per hour, the same whether or not the email is registered. */
-    async consumeResetRequest(email: string, ip: string): Promise<void> {
-      await consume(resetPerIp, ip, 'Too many password reset requests, try again later');
-      try {
-        await consume(resetPerEmail, email.toLowerCase(), 'Too many password reset requests, try again later');
-      } catch (error) {
-        await refund(resetPerIp, ip);
-        throw error;
-      }
+    /**
+     * Reserves one failed Basic (API key) attempt for the address before a key is looked up and hashed; a right key
+     * gives it back. At BASIC_MAX_FAILURES_PER_IP the address gets 429 until the window ends.
+     */
+    async reserveBasicAttempt(ip: string): Promise<{ giveBack(): Promise<void> }> {
+      const address = addressKey(ip);
+      await consume(basicPerIp, address, 'Too many failed API key attempts from this network, try again later');
+      return { giveBack: () => refund(basicPerIp, address) };
     },
 
-    /** POST /check/email tells whether an email is registered: an enumeration oracle, so it is capped per IP. */
+    /** POST /request-reset-pwd: per email and per IP per hour, the same whether or not the email is registered. */
+    async consumeResetRequest(email: string, ip: string): Promise<void> {
+      await consumeAll([
+        [resetPerIp, addressKey(ip), 'Too many password reset requests, try again later'],
+        [resetPerEmail, email.toLowerCase(), 'Too many password reset requests, try again later'],
+      ]);
+    },
+
+    /**
+     * One answer that tells a registered email from a free one (POST /check/email, and POST /signup, whose 409
+     * says the same): an enumeration oracle, so all of them share one budget per address, taken before the lookup.
+     */
     async consumeEmailCheck(ip: string): Promise<void> {
-      await consume(checkEmailPerIp, ip, 'Too many email checks from this network, try again later');
+      await consume(checkEmailPerIp, addressKey(ip), 'Too many email checks from this network, try again later');
     },
 
     /** Records a send that is not capped by the sign-up limits (reset mails) in otp_tracker, for the record. */

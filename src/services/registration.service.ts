@@ -55,6 +55,14 @@ interface RegistrationDeps {
   emailVerification: EmailVerificationService;
 }
 
+/**
+ * Takes one OTP attempt of a pending sign-up (KEYS[1]) if its code is live and fewer than ARGV[1] attempts were
+ * taken: answers {attempt number, code hash}, or {0, ''} when the code is burned or gone.
+ */
+const RESERVE_OTP_ATTEMPT = `local code = redis.call('hget', KEYS[1], 'otp_hash')
+if not code or code == '' then return {0, ''} end
+if tonumber(redis.call('hget', KEYS[1], 'attempts') or '0') >= tonumber(ARGV[1]) then return {0, ''} end
+return {redis.call('hincrby', KEYS[1], 'attempts', 1), code}`;
 const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const INVALID_TOKEN = 'Registration token is invalid or has expired';
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -239,6 +247,8 @@ export function createRegistrationService(deps: RegistrationDeps) {
         if (!referrer) throw new AppError('BAD_REQUEST', 'referral code not found', { errors: [{ field: 'referral_code', message: 'does not exist' }] });
         submittedBy = referrer.username;
       }
+      // Its 409 "Email is already registered" tells registered emails from free ones, like POST /check/email.
+      await limits.consumeEmailCheck(ip);
       if (await models.UserLogin.findByPk(username, { attributes: ['username'], raw: true })) throw new ConflictError('Username is already taken');
       if (await emailTaken(email)) throw new ConflictError('Email is already registered');
 
@@ -305,17 +315,17 @@ export function createRegistrationService(deps: RegistrationDeps) {
       if (via === 'registration') {
         if (pending.mode === 'LINK') throw new ForbiddenError('Account is Not Confirmed');
         if (!otp) throw new ValidationError([{ field: 'otp', message: 'is required' }], 'OTP is required');
-        const burned = !pending.otp_hash || Number(pending.attempts) >= config.limits.otpMaxAttempts;
         const burnedError = async () =>
           new TooManyRequestsError(
             Math.max(1, await limits.secondsUntilNextSend(pending.phone_number, 'REGISTER')),
             'Too many wrong codes: this code no longer works, request a new one',
           );
-        if (burned) throw await burnedError();
-        const expected = Buffer.from(pending.otp_hash, 'hex');
+        // The attempt is reserved (atomically, with the code it is for) before the code is compared.
+        const [attempts, codeHash] = (await redis.eval(RESERVE_OTP_ATTEMPT, 1, pendingKey(id), config.limits.otpMaxAttempts)) as [number, string];
+        if (attempts === 0) throw await burnedError();
+        const expected = Buffer.from(codeHash, 'hex');
         const presented = Buffer.from(otpHash(id, otp), 'hex');
-        if (!timingSafeEqual(expected, presented)) {
-          const attempts = await redis.hincrby(pendingKey(id), 'attempts', 1);
+        if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
           if (attempts >= config.limits.otpMaxAttempts) {
             await redis.hset(pendingKey(id), 'otp_hash', '');
             throw await burnedError();

@@ -273,13 +273,17 @@ describe('sign-up journeys', () => {
     assertError(await ctx.api.get('/verify-sign-up?token=x&token=y&extra=1'), 400);
   });
 
-  it('POST /check/email answers whether an email is registered (confirmed accounts only; pending sign-ups reserve nothing)', async () => {
+  it('POST /check/email answers 409 for an email a confirmed account holds and 200 for a free one (pending sign-ups reserve nothing)', async () => {
     const ip = freshIp();
     const user = await createUser(ctx);
+    // The original system's clients read 409 for a registered email.
     const yes = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: user.email.toUpperCase() });
-    assert.deepEqual(yes.body, { status: true, registered: true, message: 'Email is already registered' });
+    assertError(yes, 409, 'Email is already registered');
+    assert.equal(yes.body.registered, true);
     const pending = await signUp(ctx, 'LINK');
-    assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email })).body.registered, false);
+    const pendingCheck = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email });
+    assert.equal(pendingCheck.status, 200);
+    assert.equal(pendingCheck.body.registered, false);
     const no = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('free')}@example.test` });
     assert.deepEqual(no.body, { status: true, registered: false, message: 'Email is available' });
     assertError(await ctx.api.post('/check/email').send({ email: 'nope' }), 400);
