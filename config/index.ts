@@ -95,6 +95,7 @@ export const ENV_SPEC = {
   PAYMENT_MAX_AMOUNT: int('largest checkout amount (IDR)', 50000000, 1),
   XENDIT_SYNC_ENABLED: bool('run the Xendit sync cron job', true),
   XENDIT_SYNC_CRON: str('cron schedule of the Xendit sync job', { default: '0 */2 * * *' }),
+  XENDIT_SYNC_LOCK_SECONDS: int('lease of the sync job lock; renewed every third of it while the job runs', 60, 1, 86400),
 
   API_URL_SUNSHINE: str('Sunshine API base URL (kept from the seed)', { default: '' }),
   API_URL_SMSVIRO: str('SMSViro API base URL', { default: '' }),
@@ -185,6 +186,7 @@ export interface Config {
     maxAmount: number;
     syncEnabled: boolean;
     syncCron: string;
+    syncLockSeconds: number;
   };
   sunshine: { apiUrl: string };
   sms: { apiUrl: string; token: string; sender: string; timeoutMs: number };
@@ -299,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxAmount: e.PAYMENT_MAX_AMOUNT,
       syncEnabled: e.XENDIT_SYNC_ENABLED,
       syncCron: e.XENDIT_SYNC_CRON,
+      syncLockSeconds: e.XENDIT_SYNC_LOCK_SECONDS,
     },
     sunshine: { apiUrl: e.API_URL_SUNSHINE },
     sms: { apiUrl: e.API_URL_SMSVIRO.replace(/\/+$/, ''), token: e.SMSVIROTOKEN, sender: e.SMSVIRO_SENDER, timeoutMs: e.SMS_TIMEOUT_MS },

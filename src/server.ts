@@ -189,7 +189,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const scheduledSync: ScheduledTask | null = scheduleXenditSync({
     enabled: config.xendit.syncEnabled,
     expression: config.xendit.syncCron,
-    redis,
+    syncLock: services.syncLock,
     logger,
     job: services.runXenditSync,
   });
