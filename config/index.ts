@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import dotenv from 'dotenv';
@@ -46,6 +47,7 @@ export const ENV_SPEC = {
   SHUTDOWN_TIMEOUT_MS: int('max wait for in-flight requests on shutdown', 10000, 0),
   LOG_LEVEL: str('error | warn | info | debug', { enum: ['error', 'warn', 'info', 'debug', 'silent'], default: 'info' }),
   ACCESS_LOG: bool('write the morgan access log', true),
+  SOCKET_PEER_DIR: str('folder of the private sockets through which processes on one host pass Socket.io sessions to each other (default: <tmp>/userstate-api-<API_PORT>)', { default: '' }),
 
   PS_HOST: str('PostgreSQL host', { default: '127.0.0.1', minLength: 1 }),
   PS_USER: str('PostgreSQL user', { default: 'postgres', minLength: 1 }),
@@ -149,6 +151,7 @@ export interface Config {
     shutdownTimeoutMs: number;
     logLevel: 'error' | 'warn' | 'info' | 'debug' | 'silent';
     accessLog: boolean;
+    socketPeerDir: string;
   };
   postgres: { host: string; user: string; password: string; database: string; dialect: 'postgres'; port: number; poolMax: number };
   mongo: { uri: string | null };
@@ -256,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL as Config['server']['logLevel'],
       accessLog: e.ACCESS_LOG,
+      socketPeerDir: e.SOCKET_PEER_DIR || path.join(os.tmpdir(), `userstate-api-${e.API_PORT}`),
     },
     postgres: {
       host: e.PS_HOST,
