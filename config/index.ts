@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import dotenv from 'dotenv';
@@ -46,6 +47,7 @@ export const ENV_SPEC = {
   SHUTDOWN_TIMEOUT_MS: int('max wait for in-flight requests on shutdown', 10000, 0),
   LOG_LEVEL: str('error | warn | info | debug', { enum: ['error', 'warn', 'info', 'debug', 'silent'], default: 'info' }),
   ACCESS_LOG: bool('write the morgan access log', true),
+  SOCKET_PEER_DIR: str('folder of the private sockets through which processes on one host pass Socket.io sessions to each other (default: <tmp>/userstate-api-<API_PORT>)', { default: '' }),
 
   PS_HOST: str('PostgreSQL host', { default: '127.0.0.1', minLength: 1 }),
   PS_USER: str('PostgreSQL user', { default: 'postgres', minLength: 1 }),
@@ -102,6 +104,7 @@ export const ENV_SPEC = {
   CHECKOUT_PER_USER_PER_HOUR: int('max top-up invoices (POST /payment-checkout) one user may create per hour', 10, 1),
   SYS_CHECKOUT_PER_USER_PER_HOUR: int('max order invoices (POST /sys/payment-checkout) internal services may create for one user per hour', 60, 1),
   INVOICE_LIST_XENDIT_READS: int('max pending invoices one GET /invoice/list/xendit re-reads from Xendit (0: none)', 3, 0, 50),
+  XENDIT_SYNC_LOCK_SECONDS: int('lease of the sync job lock; renewed every third of it while the job runs', 60, 1, 86400),
 
   API_URL_SUNSHINE: str('Sunshine API base URL (kept from the seed)', { default: '' }),
   API_URL_SMSVIRO: str('SMSViro API base URL', { default: '' }),
@@ -174,6 +177,7 @@ export interface Config {
     shutdownTimeoutMs: number;
     logLevel: 'error' | 'warn' | 'info' | 'debug' | 'silent';
     accessLog: boolean;
+    socketPeerDir: string;
   };
   postgres: { host: string; user: string; password: string; database: string; dialect: 'postgres'; port: number; poolMax: number };
   mongo: { uri: string | null };
@@ -215,6 +219,7 @@ export interface Config {
     maxAmount: number;
     syncEnabled: boolean;
     syncCron: string;
+    syncLockSeconds: number;
   };
   budgets: { checkoutPerUserPerHour: number; sysCheckoutPerUserPerHour: number; invoiceListXenditReads: number };
   sunshine: { apiUrl: string };
@@ -299,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL as Config['server']['logLevel'],
       accessLog: e.ACCESS_LOG,
+      socketPeerDir: e.SOCKET_PEER_DIR || path.join(os.tmpdir(), `userstate-api-${e.API_PORT}`),
     },
     postgres: {
       host: e.PS_HOST,
@@ -348,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxAmount: e.PAYMENT_MAX_AMOUNT,
       syncEnabled: e.XENDIT_SYNC_ENABLED,
       syncCron: e.XENDIT_SYNC_CRON,
+      syncLockSeconds: e.XENDIT_SYNC_LOCK_SECONDS,
     },
     budgets: {
       checkoutPerUserPerHour: e.CHECKOUT_PER_USER_PER_HOUR,

@@ -18,7 +18,6 @@ import { createAdoptionService, ORIGINAL_SCHEMA, type AdoptionTreatments } from 
 import { createXenditGateway } from './integrations/xendit.js';
 import { createGatewayLog } from './integrations/gateway-log.js';
 import { createDisabledPushSender } from './integrations/fcm.js';
-import { runExclusively } from './scheduler/xendit.scheduler.js';
 import { createWalletService } from './services/wallet.service.js';
 import { createPaymentService } from './services/payment.service.js';
 import { createBankAccountService } from './services/bank-account.service.js';
@@ -27,6 +26,7 @@ import { createReferralService } from './services/referral.service.js';
 import { createCheckoutBudgetService } from './services/checkout-budget.service.js';
 import { createFingerprinter } from './utilities/fingerprint.js';
 import { createPaymentAnomalyService } from './services/payment-anomaly.service.js';
+import { createSyncLockService } from './services/sync-lock.service.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -134,7 +134,8 @@ export const COMMANDS: Record<string, CliCommand> = {
       const usernames = args.length ? args : undefined;
       const { payments, payouts, referrals, bankAccounts, close } = paymentsOf(ctx);
       try {
-        const summary = await runExclusively(ctx.redis, ctx.logger, async () => {
+        const syncLock = createSyncLockService({ redis: ctx.redis, logger: ctx.logger, leaseMs: ctx.config.xendit.syncLockSeconds * 1000 });
+        const summary = await syncLock.runExclusively(async () => {
           const invoices = await payments.expireStatusUpdater(usernames ? { usernames } : {});
           const payoutSummary = await payouts.syncPendingPayouts(usernames ? { usernames } : {});
           ctx.out(`invoices: checked ${invoices.checked}, updated ${invoices.updated}, failed ${invoices.failed}`);

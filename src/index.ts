@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   logger.info(`UserState API listening on port ${server.port} (${config.env})`);
+  // PM2 (wait_ready) and other supervisors that forked us: migrations are applied and the port answers.
+  process.send?.('ready');
 }
 
 void main();

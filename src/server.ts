@@ -20,6 +20,7 @@ import { buildRoutes } from './routers/index.js';
 import { isOriginalDatabase } from './services/adoption.service.js';
 import { createServices, type Clients, type Services } from './services/index.js';
 import { attachPaymentStatusSocket, type PaymentStatusPublisher } from './socket/payment-status.socket.js';
+import { routeEngineSessions, type EngineSessionRouting } from './socket/engine-session-routing.js';
 import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
 import type { Logger } from './utilities/logger.js';
 
@@ -184,6 +185,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     adapter: createAdapter(pubClient, subClient),
   });
   realtime.target = attachPaymentStatusSocket(io, { tokens: services.tokens, logger });
+  let sessionRouting: EngineSessionRouting;
+  try {
+    sessionRouting = await routeEngineSessions(httpServer, io, { dir: config.server.socketPeerDir, logger });
+  } catch (error) {
+    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
+    for (const client of [redis, pubClient, subClient]) client.disconnect();
+    throw new StartupError(`SOCKET_PEER_DIR ${config.server.socketPeerDir} cannot hold the Socket.io peer socket: ${(error as Error).message}`, error);
+  }
 
   const openSockets = new Set<NetSocket>();
   httpServer.on('connection', (socket) => {
@@ -203,7 +212,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const scheduledSync: ScheduledTask | null = scheduleXenditSync({
     enabled: config.xendit.syncEnabled,
     expression: config.xendit.syncCron,
-    redis,
+    syncLock: services.syncLock,
     logger,
     job: services.runXenditSync,
   });
@@ -220,6 +229,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // subscriptions end with its Redis connections below.
       io.local.disconnectSockets(true);
       io.engine.close();
+      await sessionRouting.close();
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.server.shutdownTimeoutMs).unref());
       // A keep-alive connection whose last request finishes during the drain becomes idle: close it then.
       const closeIdle = setInterval(() => httpServer.closeIdleConnections(), 50);

@@ -7,5 +7,9 @@ export function createHealthController(health: HealthService) {
       const report = await health.report();
       res.status(report.status === 'OK' ? 200 : 503).json(report);
     },
+
+    getLive(_req: Request, res: Response) {
+      res.json(health.live());
+    },
   };
 }

@@ -1,52 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import cron, { type ScheduledTask } from 'node-cron';
+import type { SyncJob, SyncLockService } from '../services/sync-lock.service.js';
 import type { Logger } from '../utilities/logger.js';
 
-export interface SyncSummary {
-  checked: number;
-  updated: number;
-  failed: number;
-}
-
-export type SyncJob = () => Promise<SyncSummary>;
-
-const LOCK_KEY = 'lock:xendit-sync';
+export type { SyncJob, SyncSummary } from '../services/sync-lock.service.js';
 
 /**
- * Runs `job` under a Redis lock with expiry, so across instances only one runs a tick. Returns null when another
- * runner holds the lock. Errors go to the logger (the same path as HTTP errors' logging), never crash the process.
+ * The seed's expireStatusUpdater schedule (`0 *\/2 * * *` by default). Each tick is claimed once across instances
+ * (the claim carries the tick's time), then run under the sync lock; both live in the sync-lock service.
+ * Errors go to the logger, never crash the process.
  */
-export async function runExclusively(redis: Redis, logger: Logger, job: SyncJob, lockSeconds = 15 * 60): Promise<SyncSummary | null> {
-  const owner = randomUUID();
-  const acquired = await redis.set(LOCK_KEY, owner, 'EX', lockSeconds, 'NX');
-  if (acquired !== 'OK') {
-    logger.info('xendit sync skipped: another instance holds the lock');
-    return null;
-  }
-  try {
-    const summary = await job();
-    logger.info('xendit sync finished', summary);
-    return summary;
-  } finally {
-    // Release only our own lock (compare-and-delete).
-    await redis
-      .eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, LOCK_KEY, owner)
-      .catch((error: unknown) => logger.warn('xendit sync lock release failed', error));
-  }
-}
-
-/** The seed's expireStatusUpdater schedule (`0 *\/2 * * *` by default). */
-export function scheduleXenditSync(options: { enabled: boolean; expression: string; redis: Redis; logger: Logger; job: SyncJob }): ScheduledTask | null {
+export function scheduleXenditSync(options: { enabled: boolean; expression: string; syncLock: SyncLockService; logger: Logger; job: SyncJob }): ScheduledTask | null {
   if (!options.enabled) {
     options.logger.info('xendit sync schedule is off (XENDIT_SYNC_ENABLED=false)');
     return null;
   }
   return cron.schedule(
     options.expression,
-    async () => {
+    async (context) => {
       try {
-        await runExclusively(options.redis, options.logger, options.job);
+        if (!(await options.syncLock.claimTick(context.date))) {
+          options.logger.debug(`xendit sync tick ${context.date.toISOString()} already claimed by another instance`);
+          return;
+        }
+        await options.syncLock.runExclusively(options.job);
       } catch (error) {
         options.logger.error('xendit sync failed', error);
       }

@@ -26,6 +26,11 @@ export function createHealthService(deps: { sequelize: Sequelize; redis: Redis; 
     }
   };
   return {
+    /** The process answers; nothing else is checked. */
+    live(): { status: 'OK'; uptime: number } {
+      return { status: 'OK', uptime: process.uptime() };
+    },
+
     async report(): Promise<HealthReport> {
       const [postgres, redis] = await Promise.all([
         probe(() => deps.sequelize.query('SELECT 1')),

@@ -15,7 +15,6 @@ import { createRateLimitService } from './rate-limit.service.js';
 import { createRegistrationService } from './registration.service.js';
 import { createEmailVerificationService } from './email-verification.service.js';
 import { createSessionService } from './session.service.js';
-import { runExclusively, type SyncJob } from '../scheduler/xendit.scheduler.js';
 import { createHashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
 import { createApiKeyService } from './api-key.service.js';
@@ -41,6 +40,7 @@ import { createPayoutService } from './payout.service.js';
 import { createCheckoutBudgetService } from './checkout-budget.service.js';
 import { createFingerprinter } from '../utilities/fingerprint.js';
 import { createPaymentAnomalyService } from './payment-anomaly.service.js';
+import { createSyncLockService, type SyncJob } from './sync-lock.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -157,7 +157,8 @@ export function createServices(clients: Clients) {
     };
   };
   /** POST /sys/scheduler/xendit-sync: the same job under the same lock; null when another runner holds it. */
-  const runXenditSyncNow = () => runExclusively(redis, logger, runXenditSync);
+  const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
+  const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies };
+  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock };
 }

@@ -57,7 +57,7 @@ describe('migrations', () => {
 });
 
 describe('/health when a dependency is down', () => {
-  it('when PostgreSQL becomes unreachable, then /health answers 503 naming it, and recovers when it is back', async () => {
+  it('when PostgreSQL becomes unreachable, then /health and /health/ready answer 503 naming it while /health/live answers 200, and it recovers when it is back', async () => {
     const base = testConfig();
     const proxy = await startTcpProxy({ host: base.postgres.host, port: base.postgres.port });
     const server = await startServer({ config: testConfig({ PS_PORT: String(proxy.port) }), logger: quiet, port: 0, host: '127.0.0.1' });
@@ -70,6 +70,11 @@ describe('/health when a dependency is down', () => {
       const body = (await down.json()) as { dependencies: Record<string, string> };
       assert.equal(body.dependencies.postgres, 'down');
       assert.equal(body.dependencies.redis, 'up');
+      // Readiness follows the dependencies; liveness only says the process answers.
+      assert.equal((await fetch(`${server.url}/health/ready`)).status, 503);
+      const live = await fetch(`${server.url}/health/live`);
+      assert.equal(live.status, 200);
+      assert.equal(((await live.json()) as { status: string }).status, 'OK');
       proxy.restore();
       let recovered = 0;
       for (let i = 0; i < 20 && recovered !== 200; i++) {
