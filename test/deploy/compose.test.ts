@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { PROJECT_ROOT, loadConfig } from '../../config/index.js';
+import { PROJECT_ROOT, SECRETS_WITH_DEVELOPMENT_DEFAULTS, loadConfig } from '../../config/index.js';
 
 interface ComposeService {
   environment?: Record<string, string>;
@@ -39,7 +39,10 @@ describe('docker-compose.yml and Dockerfile', () => {
       SECRET_AUTH_CONFIG: 'a-production-secret-that-is-long-enough-0123456789',
       EMAIL_HOST: 'smtp.example.test',
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      XENDIT_SECRET_KEY: 'xnd_production_secret_key_0123456789',
+      XENDIT_CALLBACK_TOKEN: 'a-production-callback-token-0123456789',
     };
+    for (const name of Object.keys(SECRETS_WITH_DEVELOPMENT_DEFAULTS)) assert.ok(name in complete, `${name} is in the complete production set`);
     const required = Object.keys(complete).filter((name) => name !== 'NODE_ENV');
     for (const name of required) {
       const { [name]: _missing, ...rest } = complete;

@@ -1,6 +1,9 @@
 import { loadConfig, type Config } from '../../config/index.js';
 
-/** Test defaults: a database and Redis db of their own, fast bcrypt, quiet logs, no cron. */
+/**
+ * Test defaults: a database and Redis db of their own, fast bcrypt, quiet logs, no cron. The secrets are long enough
+ * for production, so the deployment tests can run the built server with NODE_ENV=production on the same values.
+ */
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   PS_DB: process.env.TEST_PS_DB ?? 'userstate_test',
@@ -11,8 +14,8 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   BCRYPT_COST: '4',
   XENDIT_SYNC_ENABLED: 'false',
-  XENDIT_SECRET_KEY: 'xnd_development_test',
-  XENDIT_CALLBACK_TOKEN: 'test-callback-token',
+  XENDIT_SECRET_KEY: 'xnd_development_test_secret_key',
+  XENDIT_CALLBACK_TOKEN: 'test-callback-token-long-enough',
   SECRET_AUTH_CONFIG: 'test-secret-that-is-at-least-32-characters-long',
   EMAIL_HOST: '',
   API_URL_SMSVIRO: '',
