@@ -77,6 +77,8 @@ export const ENV_SPEC = {
   REGISTRATION_TTL_SECONDS: int('how long a pending sign-up waits for verification', 86400, 60),
   RESET_TOKEN_TTL_SECONDS: int('password reset link lifetime', 1800, 60),
   SESSION_ABSOLUTE_LIFETIME_SECONDS: int('max session age since the password login; /extend never goes past it', 30 * 86400, 60),
+  EXTEND_GRACE_SECONDS: int('how long the token /extend replaced keeps working, so requests in flight with it succeed', 30, 0, 300),
+  LEGACY_TOKENS_UNTIL: str('until when tokens signed the original system\'s way are accepted (ISO 8601 instant); empty refuses them', { default: '' }),
 
   OTP_RESEND_GAP_SECONDS: int('min seconds between two OTP/link sends to one identifier', 60, 0),
   OTP_DAILY_CAP: int('max OTP/link sends per identifier per day', 10, 1),
@@ -152,6 +154,11 @@ export const SECRETS_WITH_DEVELOPMENT_DEFAULTS = {
   XENDIT_CALLBACK_TOKEN: 20,
 } as const satisfies Partial<Record<keyof typeof ENV_SPEC, number>>;
 
+/** A full ISO 8601 date-time with a zone (`2027-01-02T10:00:00Z`, `…+07:00`) that names a real instant. */
+function isIsoInstant(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 type RawEnv = { [K in keyof typeof ENV_SPEC]: (typeof ENV_SPEC)[K]['type'] extends 'string' ? string : (typeof ENV_SPEC)[K]['type'] extends 'boolean' ? boolean : number };
 
 export class ConfigError extends Error {
@@ -193,6 +200,9 @@ export interface Config {
     registrationTtlSeconds: number;
     resetTokenTtlSeconds: number;
     sessionAbsoluteLifetimeSeconds: number;
+    extendGraceSeconds: number;
+    /** Tokens signed the original system's way are accepted before this instant (ms); null refuses them. */
+    legacyTokensUntilMs: number | null;
   };
   limits: {
     otpResendGapSeconds: number;
@@ -280,6 +290,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (e.IDEMPOTENCY_LEASE_SECONDS * 1000 <= 3 * e.XENDIT_TIMEOUT_MS) {
     problems.push('IDEMPOTENCY_LEASE_SECONDS: must outlast a checkout\'s Xendit calls (more than 3 × XENDIT_TIMEOUT_MS)');
   }
+  if (typeof e.LEGACY_TOKENS_UNTIL === 'string' && e.LEGACY_TOKENS_UNTIL && !isIsoInstant(e.LEGACY_TOKENS_UNTIL)) {
+    problems.push('LEGACY_TOKENS_UNTIL: is not a valid ISO 8601 instant (expected e.g. 2027-01-02T10:00:00Z)');
+  }
   if (typeof e.XENDIT_SYNC_CRON === 'string' && !cron.validate(e.XENDIT_SYNC_CRON)) {
     problems.push('XENDIT_SYNC_CRON: is not a valid cron expression (expected e.g. "0 */2 * * *")');
   }
@@ -328,6 +341,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       registrationTtlSeconds: e.REGISTRATION_TTL_SECONDS,
       resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
       sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+      extendGraceSeconds: e.EXTEND_GRACE_SECONDS,
+      legacyTokensUntilMs: e.LEGACY_TOKENS_UNTIL ? Date.parse(e.LEGACY_TOKENS_UNTIL) : null,
     },
     limits: {
       otpResendGapSeconds: e.OTP_RESEND_GAP_SECONDS,

@@ -155,7 +155,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
     realtime: {
       publish: (username, update) => realtime.target?.publish(username, update),
-      disconnectToken: (jti) => realtime.target?.disconnectToken?.(jti),
+      disconnectToken: (jti, atMs) => realtime.target?.disconnectToken?.(jti, atMs),
+      disconnectSession: (sid) => realtime.target?.disconnectSession?.(sid),
       disconnectUser: (username) => realtime.target?.disconnectUser?.(username),
     },
   };

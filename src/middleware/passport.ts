@@ -125,7 +125,8 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
       },
       (req: Request, payload: AccessTokenPayload, done: (err: unknown, user?: Principal | false) => void) => {
         const token = (req.headers.authorization ?? '').slice('Bearer '.length);
-        done(null, { kind: 'user', username: payload.user, agent: Boolean(payload.agent), jti: payload.jti, exp: payload.exp, token });
+        // A token of the original system has no jti: tokens.identityOf names it by its hash.
+        done(null, { kind: 'user', username: payload.user, agent: Boolean(payload.agent), jti: deps.tokens.identityOf(token).jti, exp: payload.exp, token });
       },
     ),
   );

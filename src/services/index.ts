@@ -69,7 +69,11 @@ export function createServices(clients: Clients) {
     redis,
     models,
     sequelize: db.sequelize,
-    channels: { tokenRevoked: (jti) => clients.realtime.disconnectToken?.(jti), userRevoked: (username) => clients.realtime.disconnectUser?.(username) },
+    channels: {
+      tokenRevoked: (jti, atMs) => clients.realtime.disconnectToken?.(jti, atMs),
+      sessionRevoked: (sid) => clients.realtime.disconnectSession?.(sid),
+      userRevoked: (username) => clients.realtime.disconnectUser?.(username),
+    },
   });
   const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
   const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing, limits });
@@ -82,7 +86,7 @@ export function createServices(clients: Clients) {
   const emailVerification = createEmailVerificationService({ ...authServiceDeps, mailer: clients.mailer });
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });
   const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer });
-  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens });
+  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, extendGraceSeconds: config.auth.extendGraceSeconds });
   const auth = createAuthService({ ...authServiceDeps, registration });
   authDeps.localLogin = createLocalLogin(async (input) => {
     const result = await auth.login(input);

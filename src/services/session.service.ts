@@ -16,7 +16,7 @@ export interface SessionPrincipal {
 }
 
 /** /extend, /logout, /verify and /deactivate: the life of an access token after login. */
-export function createSessionService(deps: { sequelize: Sequelize; models: Models; tokens: TokenService }) {
+export function createSessionService(deps: { sequelize: Sequelize; models: Models; tokens: TokenService; extendGraceSeconds: number }) {
   const { sequelize, models, tokens } = deps;
 
   async function loadAccount(username: string): Promise<{ pwd: string; agent: boolean }> {
@@ -28,22 +28,31 @@ export function createSessionService(deps: { sequelize: Sequelize; models: Model
 
   return {
     /**
-     * A fresh token (new jti, new expiry, agent re-read from user_info). The presented token is revoked, so extending
-     * rotates the session instead of multiplying live tokens. The session keeps the time of its password login:
-     * past the absolute lifetime (SESSION_ABSOLUTE_LIFETIME_SECONDS) /extend answers 401 and the user signs in again,
-     * and no extended token outlives it.
+     * A fresh token of the same session (new jti, new expiry, agent re-read from user_info). The presented token is
+     * revoked after a short grace (EXTEND_GRACE_SECONDS), so requests in flight with it still succeed while extending
+     * rotates the session instead of multiplying live tokens; it can be extended only once. The session keeps the
+     * time of its password login: past the absolute lifetime (SESSION_ABSOLUTE_LIFETIME_SECONDS) /extend answers 401
+     * and the user signs in again, and no extended token outlives it. A token of the original system is exchanged
+     * for one of ours, in a new session.
      */
     async extend(caller: SessionPrincipal): Promise<{ token: string; exp: number; agent: boolean }> {
       const account = await loadAccount(caller.username);
-      const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token) });
+      const { sid } = tokens.identityOf(caller.token);
+      const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token), sessionId: sid });
       // Of concurrent /extend calls with one token, only the one that revokes it gets a new token.
-      if (!(await tokens.revoke(caller.jti, caller.exp, caller.username))) throw new UnauthorizedError('Token has been revoked');
+      const revoked = await tokens.revoke(caller.jti, caller.exp, caller.username, { graceSeconds: deps.extendGraceSeconds });
+      if (!revoked) throw new UnauthorizedError('Token has been revoked');
       return { ...issued, agent: account.agent };
     },
 
-    /** The presented token stops working at once, on every instance (Redis denylist until it would expire). */
+    /**
+     * The presented token and every other token of its session (the one /extend replaced, still in its grace, or
+     * the one it issued) stop working at once, on every instance.
+     */
     async logout(caller: SessionPrincipal): Promise<void> {
       await tokens.revoke(caller.jti, caller.exp, caller.username);
+      const { sid } = tokens.identityOf(caller.token);
+      if (sid) await tokens.revokeSession(sid, caller.username, tokens.authTimeOf(caller.token));
     },
 
     /** Records why, disables the account (one transaction), then kills every token of the user. */

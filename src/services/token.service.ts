@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
@@ -10,6 +10,8 @@ export interface AccessTokenPayload {
   user: string;
   agent: boolean;
   jti: string;
+  /** The session a password login started; /extend carries it on, logout revokes it with every token of it. */
+  sid?: string;
   /** Issued-at in milliseconds: compared with the user's not-before mark, which has finer grain than `iat`. */
   ims: number;
   /** When the password login that started this session happened (seconds); /extend carries it on. */
@@ -20,8 +22,19 @@ export interface AccessTokenPayload {
 
 /** Live channels opened with a token (Socket.io), closed on every instance when the token or the user is revoked. */
 export interface RevocationListener {
-  tokenRevoked(jti: string): void;
+  /** The token stops working at `atMs` (now, or the end of the grace after /extend). */
+  tokenRevoked(jti: string, atMs: number): void;
+  sessionRevoked(sid: string): void;
   userRevoked(username: string): void;
+}
+
+/** Who a verified token speaks for, and until when it may be used (its expiry, or the end of an /extend grace). */
+export interface TokenIdentity {
+  jti: string;
+  sid: string | null;
+  /** Signed the original system's way (no jti); accepted only until LEGACY_TOKENS_UNTIL. */
+  legacy: boolean;
+  usableUntilMs: number;
 }
 
 export interface IssuedToken {
@@ -35,12 +48,25 @@ interface CachedUserKey {
   /** auth:epoch when loaded: a Redis that came back empty (new epoch) makes every instance reload every key. */
   epoch: string;
   key: KeyObject | null;
+  /** The original system's key (the bare hash slice), for tokens it signed; null when those are refused. */
+  legacyKey: KeyObject | null;
   disabled: boolean;
 }
 
 export const JWT_ALGORITHM = 'HS256';
 const MAX_CACHED_KEYS = 50_000;
 const REBUILD_BATCH = 1_000;
+
+/**
+ * Sets KEYS[1] to ARGV[1] (ms) until ARGV[2] (ms since the epoch) unless it already holds a smaller number: a
+ * revocation only ever moves earlier (a logout during an /extend grace ends the grace).
+ */
+const SET_MIN_UNTIL_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '')
+if current == nil or current > tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+end
+return 1`;
 
 /** Sets KEYS[1] to ARGV[1] (a number) for ARGV[2] ms unless it already holds a larger number: marks only move forward. */
 const SET_MAX_SCRIPT = `
@@ -55,9 +81,22 @@ return 1`;
  * the slice is HMAC'd with SECRET_AUTH_CONFIG, so a leaked database alone cannot mint tokens.
  */
 export function deriveUserKey(secret: string, passwordHash: string): KeyObject {
-  const slice = passwordHash.slice(32, 48) + passwordHash.slice(14, 30);
-  return createSecretKey(createHmac('sha256', secret).update(slice).digest());
+  return createSecretKey(createHmac('sha256', secret).update(originalKeyOf(passwordHash)).digest());
 }
+
+/** The original system's JWT key: `pwd.slice(32, 48) + pwd.slice(14, 30)`, used as is. */
+function originalKeyOf(passwordHash: string): string {
+  return passwordHash.slice(32, 48) + passwordHash.slice(14, 30);
+}
+
+/** A token of the original system has no jti: its revocation entries are keyed by a hash of the token itself. */
+export function legacyTokenId(rawToken: string): string {
+  return `legacy:${createHash('sha256').update(rawToken).digest('base64url')}`;
+}
+
+const sessionEntryId = (sid: string) => `sid:${sid}`;
+/** A denylist value is the instant (ms) the entry starts refusing; entries written as '1' refuse at once. */
+const refusesNow = (value: string | null, nowMs: number) => value !== null && Number(value) <= nowMs;
 
 export type TokenService = ReturnType<typeof createTokenService>;
 
@@ -101,6 +140,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       version,
       epoch,
       key: login ? deriveUserKey(auth.secret, login.pwd) : null,
+      legacyKey: login && auth.legacyTokensUntilMs !== null ? createSecretKey(Buffer.from(originalKeyOf(login.pwd))) : null,
       disabled: login?.disabled ?? true,
     };
     if (cache.size >= MAX_CACHED_KEYS) cache.clear();
@@ -110,18 +150,29 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
 
   interface RevocationState {
     denied: boolean;
+    /** When the token's own entry starts refusing (an /extend grace); Infinity without one. */
+    deniedFromMs: number;
     version: string | null;
     notBeforeMs: number;
     epoch: string | null;
   }
 
-  async function readRevocationState(jti: string, username: string): Promise<RevocationState> {
+  async function readRevocationState(jti: string, sid: string | null, username: string): Promise<RevocationState> {
+    let values: Array<string | null>;
     try {
-      const [denied, version, notBefore, epoch] = await redis.mget(denyKey(jti), versionKey(username), notBeforeKey(username), EPOCH_KEY);
-      return { denied: denied !== null, version: version ?? null, notBeforeMs: Number(notBefore ?? 0), epoch: epoch ?? null };
+      values = await redis.mget(EPOCH_KEY, versionKey(username), notBeforeKey(username), denyKey(jti), denyKey(sessionEntryId(sid ?? '-')));
     } catch {
       throw storeUnavailable();
     }
+    const [epoch, version, notBefore, tokenEntry, sessionEntry] = values;
+    const nowMs = Date.now();
+    return {
+      denied: refusesNow(tokenEntry ?? null, nowMs) || (sid !== null && refusesNow(sessionEntry ?? null, nowMs)),
+      deniedFromMs: tokenEntry ? Number(tokenEntry) : Infinity,
+      version: version ?? null,
+      notBeforeMs: Number(notBefore ?? 0),
+      epoch: epoch ?? null,
+    };
   }
 
   /**
@@ -131,7 +182,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
   async function rebuildRedisCopy(renewEpoch: boolean): Promise<void> {
     const nowMs = Date.now();
     await models.TokenDenylist.destroy({ where: { expires_at: { [Op.lte]: new Date(nowMs) } } });
-    const denied = await models.TokenDenylist.findAll({ attributes: ['jti', 'expires_at'], raw: true });
+    const denied = await models.TokenDenylist.findAll({ attributes: ['jti', 'expires_at', 'denied_from'], raw: true });
     // A mark older than a token lifetime refuses nothing: every token issued before it has expired.
     const marks = await models.TokenNotBefore.findAll({
       attributes: ['username', 'not_before_ms'],
@@ -140,7 +191,9 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     });
     for (let i = 0; i < Math.max(denied.length, marks.length); i += REBUILD_BATCH) {
       const batch = redis.pipeline();
-      for (const row of denied.slice(i, i + REBUILD_BATCH)) batch.set(denyKey(row.jti), '1', 'PXAT', new Date(row.expires_at).getTime());
+      for (const row of denied.slice(i, i + REBUILD_BATCH)) {
+        batch.eval(SET_MIN_UNTIL_SCRIPT, 1, denyKey(row.jti), String(new Date(row.denied_from).getTime()), String(new Date(row.expires_at).getTime()));
+      }
       for (const row of marks.slice(i, i + REBUILD_BATCH)) {
         batch.eval(SET_MAX_SCRIPT, 1, notBeforeKey(row.username), String(row.not_before_ms), String(Math.max(1000, row.not_before_ms + tokenLifetimeMs - nowMs)));
       }
@@ -171,7 +224,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
   }
 
   /** The state, after making sure the Redis copy is complete (rebuilt after a server change or a missing sentinel). */
-  async function readCompleteRevocationState(jti: string, username: string): Promise<RevocationState & { epoch: string }> {
+  async function readCompleteRevocationState(jti: string, sid: string | null, username: string): Promise<RevocationState & { epoch: string }> {
     if (!connectionChecked) {
       checkingConnection ??= checkConnection().finally(() => {
         checkingConnection = undefined;
@@ -181,7 +234,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       });
     }
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const state = await readRevocationState(jti, username);
+      const state = await readRevocationState(jti, sid, username);
       if (state.epoch !== null) return { ...state, epoch: state.epoch };
       try {
         await rebuildOnce();
@@ -193,51 +246,98 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     throw storeUnavailable();
   }
 
+  /** Identity claims of a decoded token, or null when it has none we accept (no exp; no jti outside the legacy window). */
+  function identify(decoded: jwt.JwtPayload | null, rawToken: string): Omit<TokenIdentity, 'usableUntilMs'> | null {
+    if (typeof decoded?.exp !== 'number') return null;
+    const sid = typeof decoded.sid === 'string' ? decoded.sid : null;
+    if (typeof decoded.jti === 'string') return { jti: decoded.jti, sid, legacy: false };
+    const legacyAccepted = auth.legacyTokensUntilMs !== null && Date.now() < auth.legacyTokensUntilMs;
+    return legacyAccepted ? { jti: legacyTokenId(rawToken), sid: null, legacy: true } : null;
+  }
+
+  /** The key a presented token must verify against and who it speaks for; throws 401 when it must be refused. */
+  async function check(rawToken: string): Promise<{ key: KeyObject; identity: TokenIdentity }> {
+    const decoded = jwt.decode(rawToken, { json: true });
+    const username = typeof decoded?.user === 'string' ? decoded.user : undefined;
+    // A token without `exp` would never expire: refused, whoever signed it.
+    const identity = identify(decoded, rawToken);
+    if (!username || !identity) throw new UnauthorizedError('Invalid token');
+    const state = await readCompleteRevocationState(identity.jti, identity.sid, username);
+    if (state.denied) throw new UnauthorizedError('Token has been revoked');
+    // Only ever used to refuse: a forged `ims` still has to pass the signature check that follows. Tokens of the
+    // original system have none, so any not-before mark (a password change, a deactivation) refuses them.
+    const issuedAtMs = typeof decoded?.ims === 'number' ? decoded.ims : 0;
+    if (issuedAtMs < state.notBeforeMs) throw new UnauthorizedError('Token has been revoked');
+    let entry = cache.get(username);
+    if (!entry || entry.version !== state.version || entry.epoch !== state.epoch) entry = await loadUserKey(username, state.version, state.epoch);
+    const key = identity.legacy ? entry.legacyKey : entry.key;
+    if (!key) throw new UnauthorizedError('Invalid token');
+    if (entry.disabled) throw new UnauthorizedError('Account is Disabled');
+    const expiresAtMs = (decoded?.exp ?? 0) * 1000;
+    return { key, identity: { ...identity, usableUntilMs: Math.min(expiresAtMs, state.deniedFromMs) } };
+  }
+
+  /** Writes a revocation entry (PostgreSQL first, then its Redis copy); answers whether this call created it. */
+  async function writeRevocation(id: string, username: string, deniedFromMs: number, expiresAtMs: number): Promise<{ created: boolean; deniedFromMs: number }> {
+    let rows: Array<{ created: boolean; denied_from: Date }>;
+    try {
+      rows = await sequelize.query(
+        `WITH purged AS (
+           DELETE FROM token_denylist WHERE jti IN (SELECT jti FROM token_denylist WHERE expires_at < now() LIMIT 100)
+         )
+         INSERT INTO token_denylist (jti, username, expires_at, denied_from) VALUES (:id, :username, :expiresAt, :deniedFrom)
+         ON CONFLICT (jti) DO UPDATE SET denied_from = LEAST(token_denylist.denied_from, EXCLUDED.denied_from)
+         RETURNING (xmax = 0) AS created, denied_from`,
+        { replacements: { id, username, expiresAt: new Date(expiresAtMs), deniedFrom: new Date(deniedFromMs) }, type: QueryTypes.SELECT },
+      );
+    } catch {
+      throw storeUnavailable();
+    }
+    const row = rows[0]!;
+    const effectiveFromMs = new Date(row.denied_from).getTime();
+    await redis.eval(SET_MIN_UNTIL_SCRIPT, 1, denyKey(id), String(effectiveFromMs), String(expiresAtMs));
+    return { created: row.created, deniedFromMs: effectiveFromMs };
+  }
+
   return {
     /**
      * Signs a token for the user whose current password hash is `passwordHash`. `authTime` (seconds) is when the
      * password login that started the session happened (default: now); no token outlives the absolute session
-     * lifetime counted from it, and one past it is refused (401).
+     * lifetime counted from it, and one past it is refused (401). `sessionId` continues a session (/extend); without
+     * it a new session starts.
      */
-    issue(username: string, passwordHash: string, agent: boolean, options: { authTime?: number } = {}): IssuedToken {
+    issue(username: string, passwordHash: string, agent: boolean, options: { authTime?: number; sessionId?: string | null } = {}): IssuedToken {
       const key = deriveUserKey(auth.secret, passwordHash);
       const nowMs = Date.now();
       const now = Math.floor(nowMs / 1000);
       const authTime = options.authTime ?? now;
       const exp = Math.min(now + auth.jwtExpiresInSeconds, authTime + auth.sessionAbsoluteLifetimeSeconds);
       if (exp <= now) throw new UnauthorizedError('Session has expired, please sign in again');
-      const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), ims: nowMs, auth_time: authTime, iat: now, exp };
+      const sid = options.sessionId ?? randomUUID();
+      const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), sid, ims: nowMs, auth_time: authTime, iat: now, exp };
       // No `noTimestamp`: jsonwebtoken would delete our iat; without it, it keeps the iat we set.
       return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM }), exp };
     },
 
     /** The key a presented token must verify against; throws 401 for revoked, unknown or disabled users. */
     async keyForToken(rawToken: string): Promise<KeyObject> {
-      const decoded = jwt.decode(rawToken, { json: true });
-      const username = typeof decoded?.user === 'string' ? decoded.user : undefined;
-      const jti = typeof decoded?.jti === 'string' ? decoded.jti : undefined;
-      // A token without `exp` would never expire: refused, whoever signed it.
-      if (!username || !jti || typeof decoded?.exp !== 'number') throw new UnauthorizedError('Invalid token');
-      const state = await readCompleteRevocationState(jti, username);
-      if (state.denied) throw new UnauthorizedError('Token has been revoked');
-      // Only ever used to refuse: a forged `ims` still has to pass the signature check that follows.
-      const issuedAtMs = typeof decoded?.ims === 'number' ? decoded.ims : 0;
-      if (issuedAtMs < state.notBeforeMs) throw new UnauthorizedError('Token has been revoked');
-      let entry = cache.get(username);
-      if (!entry || entry.version !== state.version || entry.epoch !== state.epoch) entry = await loadUserKey(username, state.version, state.epoch);
-      if (!entry.key) throw new UnauthorizedError('Invalid token');
-      if (entry.disabled) throw new UnauthorizedError('Account is Disabled');
-      return entry.key;
+      return (await check(rawToken)).key;
     },
 
     /** Verifies signature, algorithm and expiry; used where Passport is not (Socket.io handshakes). */
-    async verify(rawToken: string): Promise<AccessTokenPayload> {
-      const key = await this.keyForToken(rawToken);
+    async verify(rawToken: string): Promise<{ payload: AccessTokenPayload; identity: TokenIdentity }> {
+      const { key, identity } = await check(rawToken);
       try {
-        return jwt.verify(rawToken, key, { algorithms: [JWT_ALGORITHM] }) as AccessTokenPayload;
+        return { payload: jwt.verify(rawToken, key, { algorithms: [JWT_ALGORITHM] }) as AccessTokenPayload, identity };
       } catch {
         throw new UnauthorizedError('Invalid token');
       }
+    },
+
+    /** The token id (jti, or a hash of an original-system token) and session of a token Passport has verified. */
+    identityOf(rawToken: string): { jti: string; sid: string | null } {
+      const decoded = jwt.decode(rawToken, { json: true });
+      return { jti: typeof decoded?.jti === 'string' ? decoded.jti : legacyTokenId(rawToken), sid: typeof decoded?.sid === 'string' ? decoded.sid : null };
     },
 
     /** When the session of a (verified) token started: its `auth_time`, or `iat` for tokens issued before it existed. */
@@ -248,29 +348,28 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     },
 
     /**
-     * Logout: this token is refused everywhere until it would have expired anyway (PostgreSQL first, then its Redis
-     * copy), and sockets opened with it close on every instance. Answers whether this call revoked it (false: it
-     * was revoked already, e.g. by a concurrent /extend with the same token).
+     * This token is refused everywhere from now, or after `graceSeconds` (the token /extend replaced), until it would
+     * have expired anyway; sockets opened with it close on every instance then. An earlier revocation always wins
+     * (a logout during the grace ends it). Answers whether this call revoked it (false: it was revoked already, e.g.
+     * by a concurrent /extend with the same token).
      */
-    async revoke(jti: string, exp: number, username: string): Promise<boolean> {
-      const expiresAtMs = Math.max(Date.now() + 1000, exp * 1000);
-      let inserted: unknown[];
-      try {
-        inserted = await sequelize.query(
-          `WITH purged AS (
-             DELETE FROM token_denylist WHERE jti IN (SELECT jti FROM token_denylist WHERE expires_at < now() LIMIT 100)
-           )
-           INSERT INTO token_denylist (jti, username, expires_at) VALUES (:jti, :username, :expiresAt)
-           ON CONFLICT (jti) DO NOTHING
-           RETURNING jti`,
-          { replacements: { jti, username, expiresAt: new Date(expiresAtMs) }, type: QueryTypes.SELECT },
-        );
-      } catch {
-        throw storeUnavailable();
-      }
-      await redis.set(denyKey(jti), '1', 'PXAT', expiresAtMs);
-      deps.channels?.tokenRevoked(jti);
-      return inserted.length > 0;
+    async revoke(jti: string, exp: number, username: string, options: { graceSeconds?: number } = {}): Promise<boolean> {
+      const nowMs = Date.now();
+      const expiresAtMs = Math.max(nowMs + 1000, exp * 1000);
+      const { created, deniedFromMs } = await writeRevocation(jti, username, nowMs + (options.graceSeconds ?? 0) * 1000, expiresAtMs);
+      deps.channels?.tokenRevoked(jti, deniedFromMs);
+      return created;
+    },
+
+    /**
+     * Logout: every token of the session (the one presented, the one /extend replaced in its grace, any it issued)
+     * is refused from now until the session could have ended, and its sockets close on every instance.
+     */
+    async revokeSession(sid: string, username: string, authTime: number): Promise<void> {
+      const nowMs = Date.now();
+      const sessionEndMs = Math.max(nowMs + 1000, (authTime + auth.sessionAbsoluteLifetimeSeconds) * 1000);
+      await writeRevocation(sessionEntryId(sid), username, nowMs, sessionEndMs);
+      deps.channels?.sessionRevoked(sid);
     },
 
     /**

@@ -12,8 +12,10 @@ export interface PaymentStatusUpdate {
 
 export interface PaymentStatusPublisher {
   publish(username: string, update: PaymentStatusUpdate): void;
-  /** Closes, on every instance, the sockets opened with the token `jti` (logout, /extend). */
-  disconnectToken?(jti: string): void;
+  /** Closes, on every instance, the sockets opened with the token `jti` at `atMs` (now, or when an /extend grace ends). */
+  disconnectToken?(jti: string, atMs: number): void;
+  /** Closes, on every instance, the sockets opened with any token of the session (logout). */
+  disconnectSession?(sid: string): void;
   /** Closes, on every instance, every socket of the user (password change, reset, deactivation, demotion). */
   disconnectUser?(username: string): void;
 }
@@ -21,6 +23,10 @@ export interface PaymentStatusPublisher {
 export const PAYMENT_STATUS_EVENT = 'payment:status:update';
 const roomOf = (username: string) => `payment:${username}`;
 const tokenRoomOf = (jti: string) => `auth:token:${jti}`;
+const sessionRoomOf = (sid: string) => `auth:session:${sid}`;
+/** Server-side event (through the adapter, to every other instance): sockets of a token must close at a later time. */
+const TOKEN_ENDS_EVENT = 'auth:token-ends';
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 const userRoomOf = (username: string) => `auth:user:${username}`;
 /** setTimeout's ceiling (~24.8 days); a socket of a longer-lived token is re-armed when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -29,12 +35,25 @@ interface SocketUser {
   username: string;
   token: string;
   jti: string;
-  exp: number;
+  sid: string | null;
+  usableUntilMs: number;
 }
 
 /**
- * The seed's payment-status channel on the default namespace. The handshake must carry a valid JWT
- * (`auth.token`); a client may subscribe only to its own username. A socket lives no longer than its token: it is
+ * The handshake's token: `auth.token` (socket.io v3+ clients), else a `token` query parameter or an
+ * `Authorization: Bearer` header (what older clients can send).
+ */
+function handshakeToken(handshake: Socket['handshake']): string | undefined {
+  const fromAuth: unknown = (handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof fromAuth === 'string' && fromAuth.length > 0) return fromAuth;
+  const fromQuery: unknown = handshake.query.token;
+  if (typeof fromQuery === 'string' && fromQuery.length > 0) return fromQuery;
+  return BEARER.exec(handshake.headers.authorization ?? '')?.[1];
+}
+
+/**
+ * The seed's payment-status channel on the default namespace. The handshake must carry a valid JWT (`auth.token`,
+ * a `token` query parameter or an `Authorization: Bearer` header); a client may subscribe only to its own username. A socket lives no longer than its token: it is
  * closed when the token expires, when it is revoked (on every instance, through the Redis adapter), and every
  * subscribe checks the token again.
  */
@@ -45,14 +64,24 @@ export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenServi
     return { status, message: status === 401 ? 'A valid token is required' : 'Try again later' };
   };
 
+  // Per instance: re-arm the expiry of this instance's sockets of a token (its /extend grace ends earlier).
+  const rearmers = new Map<string, Set<(atMs: number) => void>>();
+  const endTokenLocally = (jti: string, atMs: number) => {
+    for (const rearm of rearmers.get(jti) ?? []) rearm(atMs);
+  };
+  io.on(TOKEN_ENDS_EVENT, (jti: unknown, atMs: unknown) => {
+    if (typeof jti === 'string' && typeof atMs === 'number') endTokenLocally(jti, atMs);
+  });
+
   io.use((socket, next) => {
-    const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+    const token = handshakeToken(socket.handshake);
+    if (token === undefined || token.length > 4096) {
       return next(Object.assign(new Error('Unauthorized'), { data: { errorCode: 401, message: 'A valid token is required' } }));
     }
     deps.tokens.verify(token).then(
-      (payload) => {
-        Object.assign(socket.data as SocketUser, { username: payload.user, token, jti: payload.jti, exp: payload.exp });
+      ({ payload, identity }) => {
+        const user: SocketUser = { username: payload.user, token, jti: identity.jti, sid: identity.sid, usableUntilMs: identity.usableUntilMs };
+        Object.assign(socket.data as SocketUser, user);
         next();
       },
       (error: unknown) => {
@@ -63,18 +92,30 @@ export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenServi
   });
 
   io.on('connection', (socket: Socket) => {
-    const { username, token, jti, exp } = socket.data as SocketUser;
+    const { username, token, jti, sid } = socket.data as SocketUser;
+    let { usableUntilMs } = socket.data as SocketUser;
     // Rooms the revocation broadcasts address; joined before any event is handled.
-    void socket.join([tokenRoomOf(jti), userRoomOf(username)]);
+    void socket.join([tokenRoomOf(jti), userRoomOf(username), ...(sid ? [sessionRoomOf(sid)] : [])]);
     let expiry: NodeJS.Timeout | undefined;
     const armExpiry = () => {
-      const left = exp * 1000 - Date.now();
+      clearTimeout(expiry);
+      const left = usableUntilMs - Date.now();
       if (left <= 0) return void socket.disconnect(true);
       expiry = setTimeout(armExpiry, Math.min(left, MAX_TIMER_MS));
       expiry.unref();
     };
     armExpiry();
-    socket.on('disconnect', () => clearTimeout(expiry));
+    const rearm = (atMs: number) => {
+      usableUntilMs = Math.min(usableUntilMs, atMs);
+      armExpiry();
+    };
+    rearmers.set(jti, (rearmers.get(jti) ?? new Set()).add(rearm));
+    socket.on('disconnect', () => {
+      clearTimeout(expiry);
+      const own = rearmers.get(jti);
+      own?.delete(rearm);
+      if (own?.size === 0) rearmers.delete(jti);
+    });
 
     const requestedUsername = (payload: unknown) =>
       payload && typeof payload === 'object' && typeof (payload as { username?: unknown }).username === 'string'
@@ -125,7 +166,16 @@ export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenServi
     publish(username, update) {
       io.to(roomOf(username)).emit(PAYMENT_STATUS_EVENT, update);
     },
-    disconnectToken: (jti) => disconnectRoom(tokenRoomOf(jti)),
+    disconnectToken: (jti, atMs) => {
+      if (atMs <= Date.now()) return disconnectRoom(tokenRoomOf(jti));
+      endTokenLocally(jti, atMs);
+      try {
+        io.serverSideEmit(TOKEN_ENDS_EVENT, jti, atMs);
+      } catch (error) {
+        deps.logger.warn('could not tell other instances when a replaced token ends', { reason: (error as Error).message });
+      }
+    },
+    disconnectSession: (sid) => disconnectRoom(sessionRoomOf(sid)),
     disconnectUser: (username) => disconnectRoom(userRoomOf(username)),
   };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { io as connect, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { createRecordingPushSender } from '../../src/integrations/fcm.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createLogger } from '../../src/utilities/logger.js';
@@ -15,6 +16,47 @@ describe('payment status over Socket.io', () => {
     await assert.rejects(connectSocket(ctx.server.url), /Unauthorized/);
     await assert.rejects(connectSocket(ctx.server.url, 'not.a.jwt'), /Unauthorized/);
   });
+
+  /** Older socket.io clients cannot send `auth`: they put the token in the query or an Authorization header. */
+  const handshakes: Array<[string, (token: string) => Partial<ManagerOptions & SocketOptions>]> = [
+    ['auth.token', (token) => ({ auth: { token } })],
+    ['a token query parameter', (token) => ({ query: { token } })],
+    ['an Authorization: Bearer header', (token) => ({ extraHeaders: { Authorization: `Bearer ${token}` } })],
+  ];
+  for (const [source, options] of handshakes) {
+    for (const transports of [['polling', 'websocket'], ['websocket']]) {
+      it(`when the handshake carries the token in ${source} (${transports.join(' then ')}), then the client connects and hears its payment`, async () => {
+        const user = await createUser(ctx);
+        const socket = connect(ctx.server.url, { transports, forceNew: true, reconnection: false, ...options(user.token) });
+        try {
+          await new Promise<void>((resolve, reject) => {
+            socket.once('connect', () => resolve());
+            socket.once('connect_error', reject);
+          });
+          assert.equal((await subscribe(socket, user.username)).status, true);
+          const updates = collectUpdates(socket);
+          await topUp(ctx, user, 25000);
+          await eventually(() => assert.equal(updates.length, 1));
+        } finally {
+          socket.disconnect();
+        }
+      });
+    }
+    it(`when ${source} carries a bad token, then the connection is refused`, async () => {
+      const socket = connect(ctx.server.url, { transports: ['polling', 'websocket'], forceNew: true, reconnection: false, ...options('not.a.jwt') });
+      try {
+        await assert.rejects(
+          new Promise<void>((resolve, reject) => {
+            socket.once('connect', () => resolve());
+            socket.once('connect_error', reject);
+          }),
+          /Unauthorized/,
+        );
+      } finally {
+        socket.disconnect();
+      }
+    });
+  }
 
   it("when a user subscribes to another user's payments, then an error event and nothing is joined", async () => {
     const alice = await createUser(ctx);
