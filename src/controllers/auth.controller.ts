@@ -134,7 +134,7 @@ export function createAuthController(deps: AuthControllerDeps) {
     async updatePassword(req: Request, res: Response) {
       const user = userOf(res);
       const { body } = inputOf<{ old_password: string; new_password: string }>(res);
-      const result = await passwords.updatePassword(user.username, body.old_password, body.new_password, ipOf(req));
+      const result = await passwords.updatePassword(user.username, body.old_password, body.new_password, { ip: ipOf(req), sid: user.sid });
       res.json({
         status: true,
         message: 'Password updated; every other session has been signed out',

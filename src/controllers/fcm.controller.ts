@@ -6,7 +6,8 @@ export function createFcmController(fcm: FcmService) {
   return {
     async register(_req: Request, res: Response) {
       const { body } = inputOf<{ token: string; device_type: string }>(res);
-      await fcm.register(userOf(res).username, body.token, body.device_type);
+      const user = userOf(res);
+      await fcm.register(user.username, body.token, body.device_type, user.sid);
       res.json({ status: true, message: 'Device token registered' });
     },
 

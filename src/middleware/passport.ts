@@ -44,7 +44,7 @@ function sameSecret(presented: string, expected: string): boolean {
 }
 
 /** Checks username-or-email + password and signs a token, or throws the seed's errors (422/403/429). */
-export type PasswordLogin = (input: { identifier: string; password: string; ip: string }) => Promise<Extract<Principal, { kind: 'user' }>>;
+export type PasswordLogin = (input: { identifier: string; password: string; ip: string; device?: string; userAgent?: string }) => Promise<Extract<Principal, { kind: 'user' }>>;
 
 /**
  * The seed's passport.PassportLocal for POST /auth: the body is validated against `bodySchema` first (so bad input
@@ -58,7 +58,9 @@ export function createLocalLogin(login: PasswordLogin, bodySchema: Record<string
     new LocalStrategy(
       { usernameField: 'username', passwordField: 'password', passReqToCallback: true, session: false },
       (req: Request, identifier: string, password: string, done: (err: unknown, user?: Principal | false) => void) => {
-        login({ identifier, password, ip: req.ip ?? 'unknown' }).then(
+        const body: unknown = req.body;
+        const device = body && typeof body === 'object' ? (body as { device_name?: unknown }).device_name : undefined;
+        login({ identifier, password, ip: req.ip ?? 'unknown', device: typeof device === 'string' ? device : undefined, userAgent: req.get('user-agent') }).then(
           (principal) => done(null, principal),
           (error: unknown) => done(error),
         );
@@ -126,7 +128,8 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
       (req: Request, payload: AccessTokenPayload, done: (err: unknown, user?: Principal | false) => void) => {
         const token = (req.headers.authorization ?? '').slice('Bearer '.length);
         // A token of the original system has no jti: tokens.identityOf names it by its hash.
-        done(null, { kind: 'user', username: payload.user, agent: Boolean(payload.agent), jti: deps.tokens.identityOf(token).jti, exp: payload.exp, token });
+        const { jti, sid } = deps.tokens.identityOf(token);
+        done(null, { kind: 'user', username: payload.user, agent: Boolean(payload.agent), jti, sid, exp: payload.exp, token });
       },
     ),
   );

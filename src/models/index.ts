@@ -18,6 +18,7 @@ import { ReferralHistory } from './referral-history.model.js';
 import { UserBalance } from './user-balance.model.js';
 import { UserInfo } from './user-info.model.js';
 import { UserLogin } from './user-login.model.js';
+import { UserSession } from './user-session.model.js';
 import { UserTransaction } from './user-transaction.model.js';
 import { TokenDenylist } from './token-denylist.model.js';
 import { TokenNotBefore } from './token-not-before.model.js';
@@ -48,6 +49,7 @@ export const models = {
   TokenDenylist,
   TokenNotBefore,
   PaymentAnomaly,
+  UserSession,
 };
 export type Models = typeof models;
 

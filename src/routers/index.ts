@@ -29,6 +29,8 @@ import { createPayoutController } from '../controllers/payout.controller.js';
 import { paymentRoutes } from './payment.route.js';
 import { payoutRoutes } from './payout.route.js';
 import type { RouteDeclaration } from './route.js';
+import { createDeviceSessionController } from '../controllers/device-session.controller.js';
+import { deviceSessionRoutes } from './device-session.route.js';
 import { createEmailVerificationController } from '../controllers/email-verification.controller.js';
 import { emailVerificationRoutes } from './email-verification.route.js';
 
@@ -57,5 +59,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ),
     ...payoutRoutes(createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency })),
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
+    ...deviceSessionRoutes(createDeviceSessionController(services.deviceSessions)),
   ];
 }

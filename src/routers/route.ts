@@ -56,7 +56,7 @@ export interface RouteDeclaration {
 
 /** Identity established by the auth layer, read by controllers with `principalOf(res)`. */
 export type Principal =
-  | { kind: 'user'; username: string; agent: boolean; jti: string; exp: number; token: string }
+  | { kind: 'user'; username: string; agent: boolean; jti: string; sid: string | null; exp: number; token: string }
   | { kind: 'service'; holder: string }
   | { kind: 'registration'; registrationId: string; token: string }
   | { kind: 'gateway' };

@@ -16,6 +16,7 @@ export const loginBody: JsonSchema = {
   properties: {
     username: { type: 'string', minLength: 1, maxLength: 254, description: 'username or email', example: 'john_doe' },
     password,
+    device_name: { type: 'string', minLength: 1, maxLength: 100, description: 'names the session in GET /sessions (default: the User-Agent)', example: "Budi's Pixel 8" },
   },
 };
 

@@ -5,6 +5,7 @@ import type { Models } from '../models/index.js';
 import { bcryptCostOf, type HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
 import type { RateLimitService } from './rate-limit.service.js';
+import type { DeviceSessionService } from './device-session.service.js';
 import type { RegistrationService } from './registration.service.js';
 import type { IssuedToken, TokenService } from './token.service.js';
 
@@ -15,12 +16,16 @@ export interface LoginInput {
   identifier: string;
   password: string;
   ip: string;
+  /** The `device_name` the client sent, if any; else the session is named by the User-Agent. */
+  device?: string;
+  userAgent?: string;
 }
 
 export interface LoginResult extends IssuedToken {
   username: string;
   agent: boolean;
   jti: string;
+  sid: string;
 }
 
 interface AccountRow {
@@ -53,9 +58,10 @@ export function createAuthService(deps: {
   tokens: TokenService;
   limits: RateLimitService;
   registration: RegistrationService;
+  deviceSessions: DeviceSessionService;
   logger: Logger;
 }) {
-  const { sequelize, models, hashing, tokens, limits, registration, logger } = deps;
+  const { sequelize, models, hashing, tokens, limits, registration, deviceSessions, logger } = deps;
   /**
    * The costliest bcrypt cost among stored password hashes (migrated accounts may keep an older, higher cost until
    * their next login): a failed login lasts as long as a compare at that cost, whatever the account. Read from
@@ -138,9 +144,10 @@ export function createAuthService(deps: {
       if (account.disabled) throw new ForbiddenError('Account is Disabled');
       const pwd = await upgradeHash(account, input.password);
       const agent = account.agent ?? false;
-      const issued = tokens.issue(account.username, pwd, agent);
+      const sessionId = await deviceSessions.start(account.username, { device: input.device, userAgent: input.userAgent, ip: input.ip });
+      const issued = tokens.issue(account.username, pwd, agent, { sessionId });
       const { jti } = jwt.decode(issued.token, { json: true }) as { jti: string };
-      return { ...issued, username: account.username, agent, jti };
+      return { ...issued, username: account.username, agent, jti, sid: sessionId };
     },
   };
 }

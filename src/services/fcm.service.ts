@@ -29,14 +29,17 @@ export function createFcmService(deps: { sequelize: Sequelize; models: Models; p
   const { sequelize, models, push, logger } = deps;
 
   return {
-    /** Upsert by token: a token registered again (by anyone) belongs to the latest caller. */
-    async register(username: string, token: string, sentDeviceType: string): Promise<{ moved: boolean }> {
+    /**
+     * Upsert by token: a token registered again (by anyone) belongs to the latest caller and session (revoking that
+     * session removes it).
+     */
+    async register(username: string, token: string, sentDeviceType: string, sessionId: string | null = null): Promise<{ moved: boolean }> {
       const deviceType = toCanonicalDeviceType(sentDeviceType);
       const [row] = await sequelize.query<{ inserted: boolean }>(
-        `INSERT INTO fcm (username, token, device_type) VALUES (:username, :token, :deviceType)
-         ON CONFLICT (token) DO UPDATE SET username = EXCLUDED.username, device_type = EXCLUDED.device_type
+        `INSERT INTO fcm (username, token, device_type, session_id) VALUES (:username, :token, :deviceType, :sessionId)
+         ON CONFLICT (token) DO UPDATE SET username = EXCLUDED.username, device_type = EXCLUDED.device_type, session_id = EXCLUDED.session_id
          RETURNING (xmax = 0) AS inserted`,
-        { replacements: { username, token, deviceType }, type: QueryTypes.SELECT },
+        { replacements: { username, token, deviceType, sessionId }, type: QueryTypes.SELECT },
       );
       return { moved: row?.inserted === false };
     },

@@ -14,6 +14,7 @@ import { createPasswordService } from './password.service.js';
 import { createRateLimitService } from './rate-limit.service.js';
 import { createRegistrationService } from './registration.service.js';
 import { createEmailVerificationService } from './email-verification.service.js';
+import { createDeviceSessionService } from './device-session.service.js';
 import { createSessionService } from './session.service.js';
 import { createHashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
@@ -82,15 +83,16 @@ export function createServices(clients: Clients) {
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
   // Accounts and authentication (issue 3).
+  const deviceSessions = createDeviceSessionService({ sequelize: db.sequelize, models, tokens, absoluteLifetimeSeconds: config.auth.sessionAbsoluteLifetimeSeconds });
   const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, logger };
   const emailVerification = createEmailVerificationService({ ...authServiceDeps, mailer: clients.mailer });
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });
-  const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer });
-  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, extendGraceSeconds: config.auth.extendGraceSeconds });
-  const auth = createAuthService({ ...authServiceDeps, registration });
+  const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer, deviceSessions });
+  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, extendGraceSeconds: config.auth.extendGraceSeconds });
+  const auth = createAuthService({ ...authServiceDeps, registration, deviceSessions });
   authDeps.localLogin = createLocalLogin(async (input) => {
     const result = await auth.login(input);
-    return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, exp: result.exp, token: result.token };
+    return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, sid: result.sid, exp: result.exp, token: result.token };
   }, loginBody);
   authDeps.registrationToken = createRegistrationTokenAuth((token) => registration.authenticate(token));
   const agents = createAgentService({ sequelize: db.sequelize, models, tokens });
@@ -164,5 +166,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock };
+  return { deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock };
 }

@@ -7,6 +7,7 @@ import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import { BCRYPT_MAX_BYTES, type HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
+import type { DeviceSessionService } from './device-session.service.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { TokenService } from './token.service.js';
 
@@ -54,6 +55,7 @@ interface PasswordDeps {
   tokens: TokenService;
   limits: RateLimitService;
   mailer: Mailer;
+  deviceSessions: DeviceSessionService;
   logger: Logger;
 }
 
@@ -61,7 +63,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /** Reset by mailed link, and update while signed in. Both kill every existing token of the user. */
 export function createPasswordService(deps: PasswordDeps) {
-  const { config, redis, models, hashing, tokens, limits, mailer, logger } = deps;
+  const { config, redis, models, hashing, tokens, limits, mailer, deviceSessions, logger } = deps;
   const resetKey = (hash: string) => `pwdreset:t:${hash}`;
   const userResetKey = (username: string) => `pwdreset:u:${username}`;
 
@@ -186,9 +188,11 @@ export function createPasswordService(deps: PasswordDeps) {
 
     /**
      * Signed-in change: the old password must match (422 "Invalid Credential" otherwise), the new one must pass the
-     * policy and differ from the old. Every token dies; the answer carries a fresh token signed with the new hash.
+     * policy and differ from the old. Every token and session dies; the answer carries a fresh token signed with the
+     * new hash, in a new session on the caller's device.
      */
-    async updatePassword(username: string, oldPassword: string, newPassword: string, ip: string) {
+    async updatePassword(username: string, oldPassword: string, newPassword: string, caller: { ip: string; sid: string | null }) {
+      const { ip } = caller;
       const login = await models.UserLogin.findByPk(username, { raw: true });
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'agent'], raw: true });
       if (!login) throw new NotFoundError('Account does not exist');
@@ -212,7 +216,8 @@ export function createPasswordService(deps: PasswordDeps) {
       }
       const pwd = await storeNewPassword(username, newPassword);
       const agent = info?.agent ?? false;
-      return { ...tokens.issue(username, pwd, agent), agent };
+      const sessionId = await deviceSessions.restart(username, caller.sid, ip);
+      return { ...tokens.issue(username, pwd, agent, { sessionId }), agent };
     },
 
   };

@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { NotFoundError, UnauthorizedError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
+import type { DeviceSessionService } from './device-session.service.js';
 import type { TokenService } from './token.service.js';
 
 export type SessionService = ReturnType<typeof createSessionService>;
@@ -10,14 +11,22 @@ export interface SessionPrincipal {
   username: string;
   agent: boolean;
   jti: string;
+  /** The session the token belongs to (null for tokens of the original system or issued before sessions). */
+  sid: string | null;
   exp: number;
   /** The verified bearer token (its `auth_time` bounds /extend). */
   token: string;
 }
 
 /** /extend, /logout, /verify and /deactivate: the life of an access token after login. */
-export function createSessionService(deps: { sequelize: Sequelize; models: Models; tokens: TokenService; extendGraceSeconds: number }) {
-  const { sequelize, models, tokens } = deps;
+export function createSessionService(deps: {
+  sequelize: Sequelize;
+  models: Models;
+  tokens: TokenService;
+  deviceSessions: DeviceSessionService;
+  extendGraceSeconds: number;
+}) {
+  const { sequelize, models, tokens, deviceSessions } = deps;
 
   async function loadAccount(username: string): Promise<{ pwd: string; agent: boolean }> {
     const login = await models.UserLogin.findByPk(username, { attributes: ['pwd'], raw: true });
@@ -37,11 +46,11 @@ export function createSessionService(deps: { sequelize: Sequelize; models: Model
      */
     async extend(caller: SessionPrincipal): Promise<{ token: string; exp: number; agent: boolean }> {
       const account = await loadAccount(caller.username);
-      const { sid } = tokens.identityOf(caller.token);
-      const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token), sessionId: sid });
+      const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token), sessionId: caller.sid });
       // Of concurrent /extend calls with one token, only the one that revokes it gets a new token.
       const revoked = await tokens.revoke(caller.jti, caller.exp, caller.username, { graceSeconds: deps.extendGraceSeconds });
       if (!revoked) throw new UnauthorizedError('Token has been revoked');
+      if (caller.sid) await deviceSessions.touch(caller.sid);
       return { ...issued, agent: account.agent };
     },
 
@@ -51,8 +60,9 @@ export function createSessionService(deps: { sequelize: Sequelize; models: Model
      */
     async logout(caller: SessionPrincipal): Promise<void> {
       await tokens.revoke(caller.jti, caller.exp, caller.username);
-      const { sid } = tokens.identityOf(caller.token);
-      if (sid) await tokens.revokeSession(sid, caller.username, tokens.authTimeOf(caller.token));
+      if (!caller.sid) return;
+      await tokens.revokeSession(caller.sid, caller.username, tokens.authTimeOf(caller.token));
+      await deviceSessions.ended(caller.username, caller.sid);
     },
 
     /** Records why, disables the account (one transaction), then kills every token of the user. */

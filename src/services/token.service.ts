@@ -374,7 +374,8 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
 
     /**
      * Password change, reset, deactivation, agent demotion: every token issued before now is refused on every
-     * instance (a not-before mark kept for a token lifetime), and every instance reloads the user's key.
+     * instance (a not-before mark kept for a token lifetime), every instance reloads the user's key, and every
+     * session of the user is over.
      */
     async invalidateUser(username: string): Promise<void> {
       cache.delete(username);
@@ -394,6 +395,8 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
         .eval(SET_MAX_SCRIPT, 1, notBeforeKey(username), String(nowMs), String(tokenLifetimeMs))
         .incr(versionKey(username))
         .exec();
+      // No session of the user has a live token any more: the session list says so.
+      await models.UserSession.update({ revoked_at: new Date(nowMs) }, { where: { username, revoked_at: null } });
       deps.channels?.userRevoked(username);
     },
   };

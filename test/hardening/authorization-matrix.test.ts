@@ -172,6 +172,9 @@ describe('authorization matrix generated from the route declarations', () => {
     assert.ok(bank.status === 200 || bank.status === 201, JSON.stringify(bank.body));
     const bankAccountId = String(bank.body.id);
     const invoice = await checkout(ctx, a, { amount: 50000 });
+    const aLogin = await ctx.api.post('/auth').send({ username: a.username, password: a.password });
+    assert.equal(aLogin.status, 200, JSON.stringify(aLogin.body));
+    const sessionId = (JSON.parse(Buffer.from((aLogin.body.token as string).split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
 
     /** What B sends to reach A's object, per route; a new id-bearing route must be added here to be covered. */
     const attacks: Record<string, { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown }> = {
@@ -182,6 +185,7 @@ describe('authorization matrix generated from the route declarations', () => {
       'POST /payout': { body: { amount: 10000, bank_account_id: Number(bankAccountId) } },
       'GET /invoice/detail/xendit': { query: { invoice_id: invoice.invoice_id } },
       'POST /invoice/cancel/xendit': { body: { invoice_id: invoice.invoice_id } },
+      'DELETE /sessions/:id': { params: { id: sessionId } },
     };
     const routes = declaredRoutes(ctx).filter((route) => route.auth === 'jwt' && idInputsOf(route).length > 0);
     assert.ok(routes.length > 0);
@@ -191,7 +195,8 @@ describe('authorization matrix generated from the route declarations', () => {
         `SELECT (SELECT json_agg(x ORDER BY x.id) FROM address_list x WHERE username = :u) AS addresses,
                 (SELECT json_agg(x ORDER BY x.id) FROM bank_account x WHERE username = :u) AS banks,
                 (SELECT json_agg(x ORDER BY x.id) FROM user_transaction x WHERE username = :u) AS ledger,
-                (SELECT row_to_json(x) FROM user_balance x WHERE username = :u) AS balance`,
+                (SELECT row_to_json(x) FROM user_balance x WHERE username = :u) AS balance,
+                (SELECT json_agg(x ORDER BY x.id) FROM user_session x WHERE username = :u) AS sessions`,
         { replacements: { u: a.username } },
       );
       return JSON.stringify(rows);
