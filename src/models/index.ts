@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
+import { AccountDeletion } from './account-deletion.model.js';
 import { AddressList } from './address-list.model.js';
 import { ApiKey } from './api-key.model.js';
 import { BankAccount } from './bank-account.model.js';
@@ -48,6 +49,7 @@ export const models = {
   TokenDenylist,
   TokenNotBefore,
   PaymentAnomaly,
+  AccountDeletion,
 };
 export type Models = typeof models;
 
