@@ -148,13 +148,13 @@ export function createAccountDeletionService(deps: {
         replacements: { fingerprint: fingerprintUsername(config.fingerprint.key, username) },
         transaction,
       });
-      return { username, email: info?.email ?? null, phone: info?.phone_number ?? null, image: info?.profile_img ?? null };
+      // Tokens died at the request (and the account stayed disabled since); the old name now finds no login at all.
+      return { email: info?.email ?? null, phone: info?.phone_number ?? null, image: info?.profile_img ?? null };
     });
     if (!erased) return false;
     // Outside the transaction: files and Redis cannot roll back, and the rows they belong to are gone now.
     await deps.removeProfileImage(erased.image);
     await deps.discardPendingSignUps({ email: erased.email, phone: erased.phone });
-    await tokens.invalidateUser(erased.username).catch((error: unknown) => logger.warn('token invalidation after erasure failed', error));
     logger.info(`account erased (deletion ${deletionId})`);
     return true;
   }
