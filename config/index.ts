@@ -129,6 +129,11 @@ export const ENV_SPEC = {
   REFERRAL_BONUS_POINTS: int('points credited to a referrer when a referral completes', 50, 0),
   REFERRAL_LINK_BASE: str('base of referral links in QR codes (default PUBLIC_URL/signup)', { default: '' }),
   REFERRAL_PAYOUT_HOLD_DAYS: int('days after the qualifying top-up without a payout before a referral bonus is credited (0: at once)', 7, 0, 365),
+  ACCOUNT_DELETION_GRACE_DAYS: int('days between POST /user/delete and the erasure of the account (cancellable until then)', 30, 0, 3650),
+  ACCOUNT_ERASURE_ENABLED: bool('run the account erasure cron job', true),
+  ACCOUNT_ERASURE_CRON: str('cron schedule of the account erasure job', { default: '30 3 * * *' }),
+  LEDGER_RETENTION_YEARS: int('years the money records of an erased account are kept under its pseudonym (stated in mails and README; nothing deletes them automatically)', 10, 1, 100),
+  EXPORTS_PER_USER_PER_DAY: int('GET /user/export calls one user may make per day', 3, 1, 1000),
   VOUCHER_FILE: str('voucher definitions (JSON), validated at boot', { default: 'config/voucher-ext.json', minLength: 1 }),
 
   ENCRYPTION_KEYS: str('comma-separated keyId:base64(32 bytes) keys for data at rest', {
@@ -217,6 +222,7 @@ export interface Config {
     basicMaxFailuresPerIp: number;
     smsSendsPerPrefixPerHour: number;
     smsPrefixDigits: number;
+    exportsPerUserPerDay: number;
   };
   xendit: {
     secretKey: string;
@@ -242,6 +248,7 @@ export interface Config {
   fingerprint: { key: Buffer };
   encryption: { keys: Array<{ id: string; key: Buffer }>; currentKeyId: string };
   voucherFile: string;
+  accounts: { deletionGraceDays: number; erasureEnabled: boolean; erasureCron: string; ledgerRetentionYears: number };
   idempotency: { leaseSeconds: number };
 }
 
@@ -295,6 +302,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   if (typeof e.XENDIT_SYNC_CRON === 'string' && !cron.validate(e.XENDIT_SYNC_CRON)) {
     problems.push('XENDIT_SYNC_CRON: is not a valid cron expression (expected e.g. "0 */2 * * *")');
+  }
+  if (typeof e.ACCOUNT_ERASURE_CRON === 'string' && !cron.validate(e.ACCOUNT_ERASURE_CRON)) {
+    problems.push('ACCOUNT_ERASURE_CRON: is not a valid cron expression (expected e.g. "30 3 * * *")');
   }
   if (Number(e.PAYMENT_MIN_AMOUNT) > Number(e.PAYMENT_MAX_AMOUNT)) {
     problems.push('PAYMENT_MIN_AMOUNT: must not exceed PAYMENT_MAX_AMOUNT');
@@ -357,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       basicMaxFailuresPerIp: e.BASIC_MAX_FAILURES_PER_IP,
       smsSendsPerPrefixPerHour: e.SMS_SENDS_PER_PREFIX_PER_HOUR,
       smsPrefixDigits: e.SMS_PREFIX_DIGITS,
+      exportsPerUserPerDay: e.EXPORTS_PER_USER_PER_DAY,
     },
     xendit: {
       secretKey: e.XENDIT_SECRET_KEY,
@@ -400,6 +411,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     fingerprint: { key: fingerprintKey },
     encryption,
     voucherFile: resolveFromRoot(e.VOUCHER_FILE),
+    accounts: {
+      deletionGraceDays: e.ACCOUNT_DELETION_GRACE_DAYS,
+      erasureEnabled: e.ACCOUNT_ERASURE_ENABLED,
+      erasureCron: e.ACCOUNT_ERASURE_CRON,
+      ledgerRetentionYears: e.LEDGER_RETENTION_YEARS,
+    },
     idempotency: { leaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS },
   };
   return deepFreeze(config);

@@ -27,6 +27,9 @@ import { createCheckoutBudgetService } from './services/checkout-budget.service.
 import { createFingerprinter } from './utilities/fingerprint.js';
 import { createPaymentAnomalyService } from './services/payment-anomaly.service.js';
 import { createSyncLockService } from './services/sync-lock.service.js';
+import { createServices } from './services/index.js';
+import { createMailer } from './integrations/mailer.js';
+import { createSmsSender } from './integrations/sms.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -150,6 +153,22 @@ export const COMMANDS: Record<string, CliCommand> = {
           };
         });
         if (!summary) throw new Error('sync already running on another instance; try again later');
+      } finally {
+        await close();
+      }
+    },
+  },
+  'accounts:erase-due': {
+    usage: 'accounts:erase-due',
+    summary: 'run the account erasure job now: erases every account whose deletion grace period has passed; skips if another runner holds the lock',
+    needsRedis: true,
+    async run(args, ctx) {
+      if (args.length > 0) throw new UsageError('takes no arguments');
+      const { services, close } = servicesOf(ctx);
+      try {
+        const summary = await services.runAccountErasureNow();
+        if (!summary) throw new Error('account erasure already running on another instance; try again later');
+        ctx.out(`accounts due: ${summary.checked}, erased ${summary.updated}, failed ${summary.failed}`);
       } finally {
         await close();
       }
@@ -304,6 +323,25 @@ function paymentsOf(ctx: CliContext) {
   });
   const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push, anomalies });
   return { payments, payouts, referrals, bankAccounts, anomalies, close: () => gatewayLog.close() };
+}
+
+/** The server's whole service graph, without push or live sockets (the CLI has no Socket.io server). */
+function servicesOf(ctx: CliContext) {
+  const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
+  const mailer = createMailer(ctx.config.email, { isProduction: ctx.config.isProduction }, ctx.logger);
+  const services = createServices({
+    config: ctx.config,
+    logger: ctx.logger,
+    db: ctx.db,
+    redis: ctx.redis,
+    xendit: createXenditGateway(ctx.config.xendit, ctx.logger),
+    mailer,
+    sms: createSmsSender(ctx.config.sms, ctx.logger, { isProduction: ctx.config.isProduction }),
+    push: createDisabledPushSender(),
+    gatewayLog,
+    realtime: { publish: () => undefined },
+  });
+  return { services, close: async () => void (await Promise.allSettled([gatewayLog.close(), mailer.close()])) };
 }
 
 function maintenanceOf(ctx: CliContext) {

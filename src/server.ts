@@ -22,6 +22,7 @@ import { createServices, type Clients, type Services } from './services/index.js
 import { attachPaymentStatusSocket, type PaymentStatusPublisher } from './socket/payment-status.socket.js';
 import { routeEngineSessions, type EngineSessionRouting } from './socket/engine-session-routing.js';
 import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
+import { scheduleAccountErasure } from './scheduler/account-erasure.scheduler.js';
 import type { Logger } from './utilities/logger.js';
 
 export const VERSION = '1.0.0';
@@ -218,10 +219,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     job: services.runXenditSync,
   });
 
+  const scheduledErasure: ScheduledTask | null = scheduleAccountErasure({
+    enabled: config.accounts.erasureEnabled,
+    expression: config.accounts.erasureCron,
+    lock: services.erasureLock,
+    logger,
+    job: services.runAccountErasure,
+  });
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await scheduledSync?.stop();
+      await scheduledErasure?.stop();
       // Stop accepting first; in-flight requests keep their connections until they are answered.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
+import { AccountDeletion } from './account-deletion.model.js';
 import { AddressList } from './address-list.model.js';
 import { ApiKey } from './api-key.model.js';
 import { BankAccount } from './bank-account.model.js';
@@ -50,6 +51,7 @@ export const models = {
   TokenNotBefore,
   PaymentAnomaly,
   UserSession,
+  AccountDeletion,
 };
 export type Models = typeof models;
 

@@ -33,6 +33,8 @@ import { createDeviceSessionController } from '../controllers/device-session.con
 import { deviceSessionRoutes } from './device-session.route.js';
 import { createEmailVerificationController } from '../controllers/email-verification.controller.js';
 import { emailVerificationRoutes } from './email-verification.route.js';
+import { createAccountController } from '../controllers/account.controller.js';
+import { accountRoutes } from './account.route.js';
 
 /** Every route of the API, feature by feature. A route that is not listed here does not exist. */
 export function buildRoutes(services: Services): RouteDeclaration[] {
@@ -60,5 +62,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ...payoutRoutes(createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency })),
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
     ...deviceSessionRoutes(createDeviceSessionController(services.deviceSessions)),
+    ...accountRoutes(createAccountController({ accountDeletion: services.accountDeletion, dataExport: services.dataExport })),
   ];
 }

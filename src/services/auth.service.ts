@@ -46,7 +46,7 @@ const SLOWEST_COST_REFRESH_MS = 10 * 60_000;
  *   verify, and every failure lasts as long as a compare at the costliest stored hash cost), and count towards the
  *   same lockout, so neither the answer, its timing nor the lockout reveals whether an account exists.
  * - The attempt is reserved against the lockout before any hash is checked, so parallel guesses cannot overrun it.
- * - "Account is Disabled" and the pending sign-up 403s ("OTP Not Confirmed", "Account is Not Confirmed") are only
+ * - "Account is Disabled", "Account is scheduled for deletion" (with its cancel_token) and the pending sign-up 403s ("OTP Not Confirmed", "Account is Not Confirmed") are only
  *   answered when the password is right.
  * - A hash made with an older algorithm or cost is upgraded on success; the returned token is signed with the new
  *   hash (older tokens of the user die with the old hash: the JWT key is derived from it).
@@ -60,6 +60,8 @@ export function createAuthService(deps: {
   registration: RegistrationService;
   deviceSessions: DeviceSessionService;
   logger: Logger;
+  /** An account awaiting deletion (account-deletion.service.ts): its cancel token, answered with the 403. */
+  pendingDeletionOf?: (username: string) => Promise<{ scheduled_for: Date; cancel_token: string } | null>;
 }) {
   const { sequelize, models, hashing, tokens, limits, registration, deviceSessions, logger } = deps;
   /**
@@ -141,7 +143,16 @@ export function createAuthService(deps: {
       await attempt.succeeded();
       if (!account) throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
 
-      if (account.disabled) throw new ForbiddenError('Account is Disabled');
+      if (account.disabled) {
+        // Only with the right password, like every other 403 here: a wrong one does not reveal the deletion.
+        const deletion = await deps.pendingDeletionOf?.(account.username);
+        if (deletion) {
+          throw new AppError('FORBIDDEN', 'Account is scheduled for deletion', {
+            fields: { cancel_token: deletion.cancel_token, deletion_scheduled_for: deletion.scheduled_for.toISOString() },
+          });
+        }
+        throw new ForbiddenError('Account is Disabled');
+      }
       const pwd = await upgradeHash(account, input.password);
       const agent = account.agent ?? false;
       const sessionId = await deviceSessions.start(account.username, { device: input.device, userAgent: input.userAgent, ip: input.ip });

@@ -31,7 +31,8 @@ export function createDeviceSessionService(deps: { sequelize: Sequelize; models:
   async function start(username: string, client: { device?: string; userAgent?: string; ip: string }): Promise<string> {
     const id = randomUUID();
     const device = (client.device?.trim() || client.userAgent?.trim() || 'unknown device').slice(0, DEVICE_MAX);
-    await models.UserSession.create({ id, username, device, ip: client.ip.slice(0, 64) });
+    const now = new Date();
+    await models.UserSession.create({ id, username, device, ip: client.ip.slice(0, 64), created_at: now, last_seen_at: now });
     return id;
   }
 

@@ -42,6 +42,8 @@ import { createCheckoutBudgetService } from './checkout-budget.service.js';
 import { createFingerprinter } from '../utilities/fingerprint.js';
 import { createPaymentAnomalyService } from './payment-anomaly.service.js';
 import { createSyncLockService, type SyncJob } from './sync-lock.service.js';
+import { createAccountDeletionService } from './account-deletion.service.js';
+import { createDataExportService } from './data-export.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -89,7 +91,24 @@ export function createServices(clients: Clients) {
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });
   const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer, deviceSessions });
   const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, extendGraceSeconds: config.auth.extendGraceSeconds });
-  const auth = createAuthService({ ...authServiceDeps, registration, deviceSessions });
+  // Issue 17: deleting an account (grace, cancel, erasure job) and the personal-data export.
+  const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
+  const accountDeletion = createAccountDeletionService({
+    ...authServiceDeps,
+    mailer: clients.mailer,
+    discardPendingSignUps: (identity) => registration.discardPendingOf(identity),
+    removeProfileImage: (publicPath) => userInfo.removeProfileImage(publicPath),
+  });
+  const dataExport = createDataExportService({ sequelize: db.sequelize, models, limits });
+  const erasureLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000, name: 'account-erasure' });
+  const runAccountErasure: SyncJob = () => accountDeletion.eraseDueAccounts();
+  const runAccountErasureNow = () => erasureLock.runExclusively(runAccountErasure);
+  const auth = createAuthService({
+    ...authServiceDeps,
+    registration,
+    deviceSessions,
+    pendingDeletionOf: (username) => accountDeletion.pendingDeletionOf(username),
+  });
   authDeps.localLogin = createLocalLogin(async (input) => {
     const result = await auth.login(input);
     return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, sid: result.sid, exp: result.exp, token: result.token };
@@ -99,7 +118,6 @@ export function createServices(clients: Clients) {
   const maintenance = createMaintenanceService({ sequelize: db.sequelize, encryptor, currentKeyId: config.encryption.currentKeyId });
   // Issue 4: profiles, addresses, points, referrals, offers, vouchers, push, FAQ. The voucher catalog is loaded and
   // validated here, so an invalid VOUCHER_FILE makes createServices (and the boot) fail with a clear message.
-  const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
   const addresses = createAddressService({ sequelize: db.sequelize, models, maxPerUser: config.wallet.addressMaxPerUser });
   const points = createPointMutationService({ sequelize: db.sequelize, models, pointValueIdr: config.wallet.pointValueIdr });
   const fingerprinter = createFingerprinter(config.fingerprint.key);
@@ -166,5 +184,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock };
+  return { deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow };
 }

@@ -73,6 +73,7 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
   const resetPerEmail = limiter('reset-email', limits.resetRequestsPerHour, 3600);
   const resetPerIp = limiter('reset-ip', limits.resetRequestsPerHour, 3600);
   const checkEmailPerIp = limiter('check-email-ip', limits.checkEmailPerIpPerHour, 3600);
+  const exportPerUser = limiter('export-user', limits.exportsPerUserPerDay, 24 * 3600);
 
   const unavailable = () => new ServiceUnavailableError('Rate limit store is unavailable, please retry shortly', 5);
 
@@ -216,6 +217,11 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
      * One answer that tells a registered email from a free one (POST /check/email, and POST /signup, whose 409
      * says the same): an enumeration oracle, so all of them share one budget per address, taken before the lookup.
      */
+    /** GET /user/export: a few personal-data exports per user per day (each reads every table about the user). */
+    async consumeExport(username: string): Promise<void> {
+      await consume(exportPerUser, username, 'Too many data exports today, try again later');
+    },
+
     async consumeEmailCheck(ip: string): Promise<void> {
       await consume(checkEmailPerIp, addressKey(ip), 'Too many email checks from this network, try again later');
     },

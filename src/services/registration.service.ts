@@ -1,11 +1,12 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, ConflictError, ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
 import type { Mailer } from '../integrations/mailer.js';
 import { normalizePhoneNumber, type SmsSender } from '../integrations/sms.js';
 import type { Models } from '../models/index.js';
+import { fingerprintUsername } from '../utilities/fingerprint.js';
 import { generateReferralCode } from '../utilities/general.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
@@ -250,6 +251,12 @@ export function createRegistrationService(deps: RegistrationDeps) {
       // Its 409 "Email is already registered" tells registered emails from free ones, like POST /check/email.
       await limits.consumeEmailCheck(ip);
       if (await models.UserLogin.findByPk(username, { attributes: ['username'], raw: true })) throw new ConflictError('Username is already taken');
+      // An erased account's username stays taken (against impersonation); only its fingerprint is kept.
+      const erased = await sequelize.query('SELECT 1 FROM erased_username WHERE fingerprint = :fingerprint', {
+        replacements: { fingerprint: fingerprintUsername(config.fingerprint.key, username) },
+        type: QueryTypes.SELECT,
+      });
+      if (erased.length > 0) throw new ConflictError('Username is already taken');
       if (await emailTaken(email)) throw new ConflictError('Email is already registered');
 
       const registrationToken = newOpaqueToken();
@@ -383,6 +390,30 @@ export function createRegistrationService(deps: RegistrationDeps) {
       const id = await redis.get(usernameKey(lowered));
       const pending = id ? await readPending(id) : null;
       return pending ? { mode: pending.mode, pwd: pending.pwd } : null;
+    },
+
+    /**
+     * Account erasure: discards every pending sign-up that carries this email or phone number (they are personal
+     * data of the erased person). Pending sign-ups live at most REGISTRATION_TTL_SECONDS, so the scan is short.
+     */
+    async discardPendingOf(identity: { email: string | null; phone: string | null }): Promise<number> {
+      const email = identity.email?.toLowerCase() ?? null;
+      let discarded = 0;
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pendingKey('*'), 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          const id = key.slice(pendingKey('').length);
+          const pending = await readPending(id);
+          if (!pending) continue;
+          if ((email && pending.email.toLowerCase() === email) || (identity.phone && pending.phone_number === identity.phone)) {
+            await discardPending(id, pending);
+            discarded += 1;
+          }
+        }
+      } while (cursor !== '0');
+      return discarded;
     },
 
     /** POST /check/email: an account proved this email (unproved and pending addresses reserve nothing). Capped per IP (an enumeration oracle). */

@@ -77,6 +77,9 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
 
     getProfile,
 
+    /** Account erasure: removes the stored profile image file (only a file of ours). */
+    removeProfileImage: removeStoredImage,
+
     /** Changes only full_name and/or phone_number; the schema refuses every other field. */
     async updateProfile(username: string, changes: { full_name?: string; phone_number?: string }): Promise<Profile> {
       const values: { full_name?: string; phone_number?: string } = {};

@@ -25,3 +25,11 @@ export function createFingerprinter(key: Buffer): Fingerprinter {
     },
   };
 }
+
+/**
+ * The fingerprint an erased account leaves of its username (lower-cased), so the name is never given to anybody
+ * else while the name itself is not kept.
+ */
+export function fingerprintUsername(key: Buffer, username: string): string {
+  return createHmac('sha256', key).update(`username:${username.trim().toLowerCase()}`).digest('hex');
+}

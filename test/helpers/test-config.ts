@@ -14,6 +14,7 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   BCRYPT_COST: '4',
   XENDIT_SYNC_ENABLED: 'false',
+  ACCOUNT_ERASURE_ENABLED: 'false',
   XENDIT_SECRET_KEY: 'xnd_development_test_secret_key',
   XENDIT_CALLBACK_TOKEN: 'test-callback-token-long-enough',
   SECRET_AUTH_CONFIG: 'test-secret-that-is-at-least-32-characters-long',

@@ -1,0 +1,31 @@
+import type { Request, Response } from 'express';
+import { inputOf, userOf } from '../middleware/request-context.js';
+import type { AccountDeletionService } from '../services/account-deletion.service.js';
+import type { DataExportService } from '../services/data-export.service.js';
+
+export function createAccountController(deps: { accountDeletion: AccountDeletionService; dataExport: DataExportService }) {
+  const { accountDeletion, dataExport } = deps;
+  return {
+    async requestDeletion(req: Request, res: Response) {
+      const { body } = inputOf<{ password: string; reason?: string }>(res);
+      const result = await accountDeletion.requestDeletion(userOf(res).username, body, req.ip ?? 'unknown');
+      res.json({
+        status: true,
+        message: 'Account scheduled for deletion; it is disabled now and can be restored until the scheduled date',
+        scheduled_for: result.scheduled_for.toISOString(),
+        cancel_token: result.cancel_token,
+      });
+    },
+
+    async cancelDeletion(_req: Request, res: Response) {
+      const { body } = inputOf<{ cancel_token: string }>(res);
+      await accountDeletion.cancelDeletion(body.cancel_token);
+      res.json({ status: true, message: 'Account deletion cancelled; you can log in again' });
+    },
+
+    async exportData(_req: Request, res: Response) {
+      const document = await dataExport.exportOf(userOf(res).username);
+      res.set('Cache-Control', 'no-store').json({ status: true, ...document });
+    },
+  };
+}

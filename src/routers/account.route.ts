@@ -1,0 +1,44 @@
+import type { createAccountController } from '../controllers/account.controller.js';
+import { cancelDeletionBody, dataExportResponse, deleteAccountBody, deleteAccountResponse, statusMessageResponse } from '../schemas/account.schema.js';
+import type { RouteDeclaration } from './route.js';
+
+const TAGS = ['Account'];
+
+/** Leaving and knowing: deleting the account (with a grace period) and exporting one's personal data. */
+export function accountRoutes(controller: ReturnType<typeof createAccountController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'post',
+      path: '/user/delete',
+      auth: 'jwt',
+      summary:
+        'Delete the account: refused (409) while the wallet holds money or points or a payout is pending; otherwise the account is disabled at once (every token and socket dies), a mail confirms, and it is erased after ACCOUNT_DELETION_GRACE_DAYS unless cancelled',
+      tags: TAGS,
+      schemas: { body: deleteAccountBody },
+      response: { status: 200, schema: deleteAccountResponse },
+      errors: [404, 409, 422, 429],
+      handler: controller.requestDeletion,
+    },
+    {
+      method: 'post',
+      path: '/user/delete/cancel',
+      auth: 'none',
+      summary: 'Restore an account scheduled for deletion with its cancel_token (until it is erased); then log in again',
+      tags: TAGS,
+      schemas: { body: cancelDeletionBody },
+      response: { status: 200, schema: statusMessageResponse },
+      errors: [401],
+      handler: controller.cancelDeletion,
+    },
+    {
+      method: 'get',
+      path: '/user/export',
+      auth: 'jwt',
+      summary: 'Everything held about the caller as one JSON document (no hash, token, OTP, API key or full account number); EXPORTS_PER_USER_PER_DAY calls a day',
+      tags: TAGS,
+      response: { status: 200, schema: dataExportResponse },
+      errors: [404, 429],
+      handler: controller.exportData,
+    },
+  ];
+}
