@@ -111,12 +111,17 @@ export function createEmailVerificationService(deps: {
     issueConfirmation,
     sendConfirmation,
 
-    /** POST /user/email: mails a link for a new address (within the send limits); nothing changes until it is confirmed. */
+    /**
+     * POST /user/email: mails a link for a new address (within the send limits and the email-lookup budget); nothing
+     * changes until it is confirmed.
+     */
     async requestChange(username: string, rawEmail: string, ip: string): Promise<void> {
       const email = normalizeEmail(rawEmail);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'email_verified'], raw: true });
       if (!info) throw new NotFoundError('User not found');
       if (info.email_verified && info.email && normalizeEmail(info.email) === email) throw new ConflictError('This email is already confirmed on your account');
+      // Its 409 tells a registered email from a free one: the same per-address budget as POST /check/email.
+      await limits.consumeEmailCheck(ip);
       if (await isProvedElsewhere(email, username)) throw new ConflictError(EMAIL_TAKEN);
       await limits.consumeSend(email, 'REGISTER', ip);
       await sendConfirmation(username, email);
