@@ -77,6 +77,7 @@ export const ENV_SPEC = {
   REGISTRATION_TTL_SECONDS: int('how long a pending sign-up waits for verification', 86400, 60),
   RESET_TOKEN_TTL_SECONDS: int('password reset link lifetime', 1800, 60),
   SESSION_ABSOLUTE_LIFETIME_SECONDS: int('max session age since the password login; /extend never goes past it', 30 * 86400, 60),
+  MONEY_COOLING_OFF_HOURS: int('hours after a password reset, an email or a phone change during which payouts and new bank accounts answer 423', 24, 0, 24 * 30),
   EXTEND_GRACE_SECONDS: int('how long the token /extend replaced keeps working, so requests in flight with it succeed', 30, 0, 300),
   LEGACY_TOKENS_UNTIL: str('until when tokens signed the original system\'s way are accepted (ISO 8601 instant); empty refuses them', { default: '' }),
 
@@ -206,6 +207,7 @@ export interface Config {
     resetTokenTtlSeconds: number;
     sessionAbsoluteLifetimeSeconds: number;
     extendGraceSeconds: number;
+    moneyCoolingOffHours: number;
     /** Tokens signed the original system's way are accepted before this instant (ms); null refuses them. */
     legacyTokensUntilMs: number | null;
   };
@@ -352,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       resetTokenTtlSeconds: e.RESET_TOKEN_TTL_SECONDS,
       sessionAbsoluteLifetimeSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
       extendGraceSeconds: e.EXTEND_GRACE_SECONDS,
+      moneyCoolingOffHours: e.MONEY_COOLING_OFF_HOURS,
       legacyTokensUntilMs: e.LEGACY_TOKENS_UNTIL ? Date.parse(e.LEGACY_TOKENS_UNTIL) : null,
     },
     limits: {

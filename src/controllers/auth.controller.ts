@@ -125,7 +125,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       const { body, query } = inputOf<{ password: string; token?: string }, { token?: string }>(res);
       const token = body.token ?? query.token;
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Reset token is required');
-      await passwords.resetPassword(token, body.password);
+      await passwords.resetPassword(token, body.password, { ip: ipOf(req), device: req.get('user-agent') ?? null });
       const message = 'Your password has been changed. Log in with the new password.';
       if (isFormPost(req)) return sendPage(res, 200, 'Password changed', `<p>${escapeHtml(message)}</p>`);
       res.json({ status: true, message });
@@ -159,9 +159,9 @@ export function createAuthController(deps: AuthControllerDeps) {
       res.json({ status: true, message: 'Logged out' });
     },
 
-    async deactivate(_req: Request, res: Response) {
+    async deactivate(req: Request, res: Response) {
       const { body } = inputOf<{ reason: string }>(res);
-      await sessions.deactivate(userOf(res), body.reason);
+      await sessions.deactivate(userOf(res), body.reason, { ip: ipOf(req), device: req.get('user-agent') ?? null });
       res.json({ status: true, message: 'Account deactivated' });
     },
 

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported media type' },
   UNPROCESSABLE: { status: 422, message: 'Unprocessable entity' },
+  MONEY_COOLING_OFF: { status: 423, message: 'Payouts and new bank accounts are paused after a recent security change' },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal server error' },
   BAD_GATEWAY: { status: 502, message: 'Upstream service failed' },

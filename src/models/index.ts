@@ -19,6 +19,7 @@ import { ReferralHistory } from './referral-history.model.js';
 import { UserBalance } from './user-balance.model.js';
 import { UserInfo } from './user-info.model.js';
 import { UserLogin } from './user-login.model.js';
+import { SecurityEvent } from './security-event.model.js';
 import { UserSession } from './user-session.model.js';
 import { UserTransaction } from './user-transaction.model.js';
 import { TokenDenylist } from './token-denylist.model.js';
@@ -51,6 +52,7 @@ export const models = {
   TokenNotBefore,
   PaymentAnomaly,
   UserSession,
+  SecurityEvent,
   AccountDeletion,
 };
 export type Models = typeof models;

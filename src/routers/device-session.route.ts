@@ -1,11 +1,21 @@
 import type { createDeviceSessionController } from '../controllers/device-session.controller.js';
-import { sessionIdParams, sessionListResponse, sessionRevokedResponse, sessionsRevokedResponse } from '../schemas/session.schema.js';
+import { activityQuery, activityResponse, sessionIdParams, sessionListResponse, sessionRevokedResponse, sessionsRevokedResponse } from '../schemas/session.schema.js';
 import type { RouteDeclaration } from './route.js';
 
 const TAGS = ['Sessions'];
 
 export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSessionController>): RouteDeclaration[] {
   return [
+    {
+      method: 'get',
+      path: '/user/activity',
+      auth: 'jwt',
+      summary: "The caller's security activity (logins, failed logins, lockouts, password and contact changes, revoked sessions, payouts…), newest first",
+      tags: TAGS,
+      schemas: { query: activityQuery },
+      response: { status: 200, schema: activityResponse },
+      handler: controller.activity,
+    },
     {
       method: 'get',
       path: '/sessions',

@@ -29,6 +29,7 @@ import { createPayoutController } from '../controllers/payout.controller.js';
 import { paymentRoutes } from './payment.route.js';
 import { payoutRoutes } from './payout.route.js';
 import type { RouteDeclaration } from './route.js';
+import { createMoneyGuards } from '../middleware/money-guard.js';
 import { createDeviceSessionController } from '../controllers/device-session.controller.js';
 import { deviceSessionRoutes } from './device-session.route.js';
 import { createEmailVerificationController } from '../controllers/email-verification.controller.js';
@@ -59,9 +60,12 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
         runSyncNow: services.runXenditSyncNow,
       }),
     ),
-    ...payoutRoutes(createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency })),
+    ...payoutRoutes(
+      createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency }),
+      createMoneyGuards(services.activity),
+    ),
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
-    ...deviceSessionRoutes(createDeviceSessionController(services.deviceSessions)),
+    ...deviceSessionRoutes(createDeviceSessionController(services.deviceSessions, services.activity)),
     ...accountRoutes(createAccountController({ accountDeletion: services.accountDeletion, dataExport: services.dataExport })),
   ];
 }

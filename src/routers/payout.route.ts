@@ -1,9 +1,10 @@
 import type { createPayoutController } from '../controllers/payout.controller.js';
 import { pageQuery } from '../schemas/payment.schema.js';
 import * as s from '../schemas/payout.schema.js';
+import type { MoneyGuards } from '../middleware/money-guard.js';
 import type { RouteDeclaration } from './route.js';
 
-export function payoutRoutes(controller: ReturnType<typeof createPayoutController>): RouteDeclaration[] {
+export function payoutRoutes(controller: ReturnType<typeof createPayoutController>, guards: MoneyGuards): RouteDeclaration[] {
   return [
     {
       method: 'get',
@@ -21,7 +22,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       summary: 'Add a payout bank account (bank_code must be an active DISBURSEMENT channel); the number is stored encrypted',
       tags: ['Payouts'],
       schemas: { body: s.bankAccountBody },
-      errors: [409],
+      before: [guards.coolingOff, guards.recordsOnSuccess('bank_account_added')],
+      errors: [409, 423],
       response: { status: 201, schema: s.bankAccountResponse },
       handler: controller.createBankAccount,
     },
@@ -51,7 +53,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
             'Optional. A retry with the same key answers the first result instead of paying out twice; same key, different body → 422.',
         },
       ],
-      errors: [404, 409, 422, 502],
+      before: [guards.coolingOff, guards.recordsOnSuccess('payout_requested')],
+      errors: [404, 409, 422, 423, 502],
       response: { status: 201, schema: s.payoutResponse },
       handler: controller.createPayout,
     },

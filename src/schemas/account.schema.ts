@@ -114,6 +114,7 @@ export const dataExportResponse: JsonSchema = {
         signed_out_everywhere_at: { ...nullableDateTime, description: 'the last time every token was revoked (password change, reset, deactivation)' },
         logged_out_sessions: rows({ created_at: dateTime, expires_at: dateTime }),
         deactivations: rows({ reason: text, created_at: dateTime }),
+        activity: { ...rows({ kind: text, ip: nullableText, device: nullableText, details: { type: 'object' }, created_at: dateTime }), description: 'the security activity, newest first (as GET /user/activity)' },
       },
     },
   },

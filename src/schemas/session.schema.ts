@@ -1,5 +1,6 @@
 /** AJV schemas of the session list and remote sign-out; the same objects feed the OpenAPI document. */
 import type { JsonSchema } from '../routers/route.js';
+import { SECURITY_EVENT_KINDS } from '../services/security-activity.service.js';
 
 const statusTrue = { type: 'boolean', const: true } as const;
 
@@ -39,4 +40,43 @@ export const sessionsRevokedResponse: JsonSchema = {
   type: 'object',
   required: ['status', 'message', 'revoked'],
   properties: { status: statusTrue, message: { type: 'string' }, revoked: { type: 'integer', minimum: 0 } },
+};
+
+export const activityQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+};
+
+export const activityResponse: JsonSchema = {
+  type: 'object',
+  required: ['status', 'events', 'page', 'limit', 'has_more'],
+  properties: {
+    status: statusTrue,
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'kind', 'ip', 'device', 'details', 'created_at'],
+        properties: {
+          id: { type: 'integer' },
+          kind: {
+            type: 'string',
+            enum: [...SECURITY_EVENT_KINDS],
+            description: 'what happened',
+          },
+          ip: { type: ['string', 'null'] },
+          device: { type: ['string', 'null'], description: 'device_name or User-Agent of the request' },
+          details: { type: 'object', description: 'e.g. session_id, new_device, the revoked session' },
+          created_at: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    page: { type: 'integer' },
+    limit: { type: 'integer' },
+    has_more: { type: 'boolean' },
+  },
 };

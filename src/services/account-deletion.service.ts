@@ -126,7 +126,7 @@ export function createAccountDeletionService(deps: {
       const replacements = { username, pseudonym, email: info?.email?.toLowerCase() ?? '', phone: info?.phone_number ?? '' };
       const run = (sql: string) => sequelize.query(sql, { replacements, transaction });
       // Personal data that has no reason to stay.
-      for (const table of ['user_info', 'address_list', 'fcm', 'bank_account', 'marketing_offer', 'deactivate_reason', 'idempotency_key', 'token_denylist', 'token_not_before', 'user_session']) {
+      for (const table of ['user_info', 'address_list', 'fcm', 'bank_account', 'marketing_offer', 'deactivate_reason', 'idempotency_key', 'token_denylist', 'token_not_before', 'user_session', 'security_event']) {
         await run(`DELETE FROM ${table} WHERE username = :username`);
       }
       await run(`DELETE FROM otp_tracker WHERE identifier IN (:email, :phone, :username)`);

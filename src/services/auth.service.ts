@@ -6,6 +6,7 @@ import { bcryptCostOf, type HashingCenter } from '../utilities/hashing-center.js
 import type { Logger } from '../utilities/logger.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { DeviceSessionService } from './device-session.service.js';
+import type { SecurityActivityService } from './security-activity.service.js';
 import type { RegistrationService } from './registration.service.js';
 import type { IssuedToken, TokenService } from './token.service.js';
 
@@ -59,11 +60,12 @@ export function createAuthService(deps: {
   limits: RateLimitService;
   registration: RegistrationService;
   deviceSessions: DeviceSessionService;
+  activity: SecurityActivityService;
   logger: Logger;
   /** An account awaiting deletion (account-deletion.service.ts): its cancel token, answered with the 403. */
   pendingDeletionOf?: (username: string) => Promise<{ scheduled_for: Date; cancel_token: string } | null>;
 }) {
-  const { sequelize, models, hashing, tokens, limits, registration, deviceSessions, logger } = deps;
+  const { sequelize, models, hashing, tokens, limits, registration, deviceSessions, activity, logger } = deps;
   /**
    * The costliest bcrypt cost among stored password hashes (migrated accounts may keep an older, higher cost until
    * their next login): a failed login lasts as long as a compare at that cost, whatever the account. Read from
@@ -136,8 +138,13 @@ export function createAuthService(deps: {
         await attempt.abandon();
         throw error;
       }
+      const client = { ip: input.ip, device: input.device ?? input.userAgent ?? null };
       if (!right) {
-        await attempt.failed();
+        const { accountLocked } = await attempt.failed();
+        if (account) {
+          await activity.record(account.username, 'login_failed', client);
+          if (accountLocked) await activity.record(account.username, 'lockout', client);
+        }
         throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
       }
       await attempt.succeeded();
@@ -157,6 +164,9 @@ export function createAuthService(deps: {
       const agent = account.agent ?? false;
       const sessionId = await deviceSessions.start(account.username, { device: input.device, userAgent: input.userAgent, ip: input.ip });
       const issued = tokens.issue(account.username, pwd, agent, { sessionId });
+      const device = await deviceSessions.deviceOf(sessionId);
+      const newDevice = !(await activity.isKnownDevice(account.username, device, sessionId));
+      await activity.record(account.username, 'login_succeeded', { ip: input.ip, device }, { session_id: sessionId, new_device: newDevice });
       const { jti } = jwt.decode(issued.token, { json: true }) as { jti: string };
       return { ...issued, username: account.username, agent, jti, sid: sessionId };
     },

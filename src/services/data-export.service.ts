@@ -108,6 +108,7 @@ export function createDataExportService(deps: { sequelize: Sequelize; models: Mo
         attributes: ['id', 'device', 'ip', 'created_at', 'last_seen_at', 'revoked_at'],
         order: [['created_at', 'DESC']],
       });
+      const activity = await models.SecurityEvent.findAll({ ...byUser, attributes: ['kind', 'ip', 'device', 'details', 'created_at'], order: [['id', 'DESC']] });
       const deactivations = await models.DeactivateReason.findAll({ ...byUser, attributes: ['reason', 'created_at'], order: [['id', 'ASC']] });
       const [signedOut] = await sequelize.query<{ not_before_ms: string }>('SELECT not_before_ms FROM token_not_before WHERE username = :username', {
         replacements: { username },
@@ -150,6 +151,7 @@ export function createDataExportService(deps: { sequelize: Sequelize; models: Mo
           signed_out_everywhere_at: signedOut ? new Date(Number(signedOut.not_before_ms)).toISOString() : null,
           logged_out_sessions: loggedOut,
           deactivations: deactivations.map((d) => ({ reason: d.reason, created_at: d.created_at })),
+          activity,
         },
       };
     },

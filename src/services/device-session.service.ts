@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Op, type Sequelize } from 'sequelize';
 import { NotFoundError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
+import type { SecurityActivityService } from './security-activity.service.js';
 import type { TokenService } from './token.service.js';
 
 export type DeviceSessionService = ReturnType<typeof createDeviceSessionService>;
@@ -22,7 +23,13 @@ const DEVICE_MAX = 200;
  * revokes every token of it on every instance (and closes its sockets), then marks the row and removes the FCM
  * tokens registered from it, so a lost phone neither calls the API nor hears pushes.
  */
-export function createDeviceSessionService(deps: { sequelize: Sequelize; models: Models; tokens: TokenService; absoluteLifetimeSeconds: number }) {
+export function createDeviceSessionService(deps: {
+  sequelize: Sequelize;
+  models: Models;
+  tokens: TokenService;
+  activity: SecurityActivityService;
+  absoluteLifetimeSeconds: number;
+}) {
   const { sequelize, models, tokens } = deps;
   /** Sessions older than the absolute lifetime have no live token left: they are over without a revocation. */
   const oldestLive = () => new Date(Date.now() - deps.absoluteLifetimeSeconds * 1000);
@@ -36,7 +43,7 @@ export function createDeviceSessionService(deps: { sequelize: Sequelize; models:
     return id;
   }
 
-  async function end(username: string, rows: Array<{ id: string; created_at: Date }>): Promise<void> {
+  async function end(username: string, rows: Array<{ id: string; created_at: Date; device: string }>, by: { ip: string; sid: string | null }): Promise<void> {
     for (const row of rows) await tokens.revokeSession(row.id, username, Math.floor(new Date(row.created_at).getTime() / 1000));
     const ids = rows.map((row) => row.id);
     if (ids.length === 0) return;
@@ -44,10 +51,18 @@ export function createDeviceSessionService(deps: { sequelize: Sequelize; models:
       await models.UserSession.update({ revoked_at: new Date() }, { where: { id: { [Op.in]: ids }, revoked_at: null }, transaction });
       await models.Fcm.destroy({ where: { username, session_id: { [Op.in]: ids } }, transaction });
     });
+    const from = by.sid ? await deviceOf(by.sid) : null;
+    for (const row of rows) await deps.activity.record(username, 'session_revoked', { ip: by.ip, device: from }, { session_id: row.id, session_device: row.device });
+  }
+
+  async function deviceOf(sid: string): Promise<string> {
+    const row = await models.UserSession.findByPk(sid, { attributes: ['device'], raw: true });
+    return row?.device ?? 'unknown device';
   }
 
   return {
     start,
+    deviceOf,
 
     /** /extend: the session was used now. */
     async touch(sid: string): Promise<void> {
@@ -72,20 +87,20 @@ export function createDeviceSessionService(deps: { sequelize: Sequelize; models:
     },
 
     /** Revokes one of the caller's own live sessions; anyone else's, an unknown or an ended one answers 404. */
-    async revoke(username: string, sid: string): Promise<void> {
-      const row = await models.UserSession.findOne({ where: { id: sid, username, revoked_at: null }, attributes: ['id', 'created_at'], raw: true });
+    async revoke(username: string, sid: string, by: { ip: string; sid: string | null }): Promise<void> {
+      const row = await models.UserSession.findOne({ where: { id: sid, username, revoked_at: null }, attributes: ['id', 'created_at', 'device'], raw: true });
       if (!row) throw new NotFoundError('Session not found');
-      await end(username, [row]);
+      await end(username, [row], by);
     },
 
     /** Revokes every live session of the caller but the current one; answers how many. */
-    async revokeOthers(username: string, currentSid: string | null): Promise<number> {
+    async revokeOthers(username: string, currentSid: string | null, ip: string): Promise<number> {
       const rows = await models.UserSession.findAll({
         where: { username, revoked_at: null, ...(currentSid ? { id: { [Op.ne]: currentSid } } : {}) },
-        attributes: ['id', 'created_at'],
+        attributes: ['id', 'created_at', 'device'],
         raw: true,
       });
-      await end(username, rows);
+      await end(username, rows, { ip, sid: currentSid });
       return rows.length;
     },
 

@@ -30,6 +30,7 @@ import { createReferralService } from './referral.service.js';
 import { createMarketingOfferService } from './marketing-offer.service.js';
 import { createVoucherService } from './voucher.service.js';
 import { createFcmService } from './fcm.service.js';
+import { createSecurityActivityService } from './security-activity.service.js';
 import { createFaqService } from './faq.service.js';
 import { createQrCodeService } from './qrcode.service.js';
 import { createAgentService } from './agent.service.js';
@@ -85,12 +86,20 @@ export function createServices(clients: Clients) {
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
   const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
   // Accounts and authentication (issue 3).
-  const deviceSessions = createDeviceSessionService({ sequelize: db.sequelize, models, tokens, absoluteLifetimeSeconds: config.auth.sessionAbsoluteLifetimeSeconds });
-  const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, logger };
+  const fcm = createFcmService({ sequelize: db.sequelize, models, push: clients.push, logger });
+  const activity = createSecurityActivityService({ models, mailer: clients.mailer, fcm, logger, coolingOffHours: config.auth.moneyCoolingOffHours });
+  const deviceSessions = createDeviceSessionService({
+    sequelize: db.sequelize,
+    models,
+    tokens,
+    activity,
+    absoluteLifetimeSeconds: config.auth.sessionAbsoluteLifetimeSeconds,
+  });
+  const authServiceDeps = { config, redis, sequelize: db.sequelize, models, hashing, tokens, limits, activity, logger };
   const emailVerification = createEmailVerificationService({ ...authServiceDeps, mailer: clients.mailer });
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });
   const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer, deviceSessions });
-  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, extendGraceSeconds: config.auth.extendGraceSeconds });
+  const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, activity, extendGraceSeconds: config.auth.extendGraceSeconds });
   // Issue 17: deleting an account (grace, cancel, erasure job) and the personal-data export.
   const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
   const accountDeletion = createAccountDeletionService({
@@ -133,7 +142,6 @@ export function createServices(clients: Clients) {
   });
   const marketingOffers = createMarketingOfferService({ sequelize: db.sequelize, models });
   const vouchers = createVoucherService({ sequelize: db.sequelize, models, voucherFile: config.voucherFile });
-  const fcm = createFcmService({ sequelize: db.sequelize, models, push: clients.push, logger });
   const faqs = createFaqService({ sequelize: db.sequelize, models });
   // Issue 5: wallet, Xendit invoices and callbacks, payouts, and the sync job (the seed's expireStatusUpdater).
   const wallet = createWalletService({ sequelize: db.sequelize, models, config: config.xendit });
@@ -184,5 +192,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow };
+  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow };
 }

@@ -8,6 +8,7 @@ import type { Models } from '../models/index.js';
 import { BCRYPT_MAX_BYTES, type HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
 import type { DeviceSessionService } from './device-session.service.js';
+import type { ClientInfo, SecurityActivityService } from './security-activity.service.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { TokenService } from './token.service.js';
 
@@ -56,6 +57,7 @@ interface PasswordDeps {
   limits: RateLimitService;
   mailer: Mailer;
   deviceSessions: DeviceSessionService;
+  activity: SecurityActivityService;
   logger: Logger;
 }
 
@@ -63,7 +65,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /** Reset by mailed link, and update while signed in. Both kill every existing token of the user. */
 export function createPasswordService(deps: PasswordDeps) {
-  const { config, redis, models, hashing, tokens, limits, mailer, deviceSessions, logger } = deps;
+  const { config, redis, models, hashing, tokens, limits, mailer, deviceSessions, activity, logger } = deps;
   const resetKey = (hash: string) => `pwdreset:t:${hash}`;
   const userResetKey = (username: string) => `pwdreset:u:${username}`;
 
@@ -172,7 +174,7 @@ export function createPasswordService(deps: PasswordDeps) {
     },
 
     /** Sets a new password with a mailed token: policy first, then the token is consumed atomically (single use). */
-    async resetPassword(token: string, password: string): Promise<{ username: string }> {
+    async resetPassword(token: string, password: string, client: ClientInfo = {}): Promise<{ username: string }> {
       const { hash, username, record, pwd } = await peekReset(token);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email'], raw: true });
       assertPasswordPolicy(password, { username, email: info?.email ?? undefined });
@@ -183,6 +185,7 @@ export function createPasswordService(deps: PasswordDeps) {
       // Conditional on the hash the link was checked against: a change or deactivation meanwhile wins.
       await storeNewPassword(username, password, pwd);
       await limits.clearLoginFailures(username);
+      await activity.record(username, 'password_reset', client);
       return { username };
     },
 
@@ -217,6 +220,7 @@ export function createPasswordService(deps: PasswordDeps) {
       const pwd = await storeNewPassword(username, newPassword);
       const agent = info?.agent ?? false;
       const sessionId = await deviceSessions.restart(username, caller.sid, ip);
+      await activity.record(username, 'password_changed', { ip, device: await deviceSessions.deviceOf(sessionId) });
       return { ...tokens.issue(username, pwd, agent, { sessionId }), agent };
     },
 

@@ -43,8 +43,8 @@ export function addressKey(ip: string): string {
 export interface ReservedAttempt {
   /** The secret was right: the account's failures are cleared and the address gets its point back. */
   succeeded(): Promise<void>;
-  /** The secret was wrong: the points stay taken; the one that reached a limit starts the lockout. */
-  failed(): Promise<void>;
+  /** The secret was wrong: the points stay taken; the one that reached a limit starts the lockout (and says so). */
+  failed(): Promise<{ accountLocked: boolean }>;
   /** No verdict (an error before the check finished): everything taken is given back. */
   abandon(): Promise<void>;
 }
@@ -148,12 +148,14 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
       },
       async failed() {
         // The reservation that reached a limit locks for LOGIN_LOCKOUT_SECONDS from now.
+        const accountLocked = account >= loginPerAccount.points;
         try {
-          if (account >= loginPerAccount.points) await loginPerAccount.block(accountKey, limits.loginLockoutSeconds);
+          if (accountLocked) await loginPerAccount.block(accountKey, limits.loginLockoutSeconds);
           if (network >= loginPerIp.points) await loginPerIp.block(address, limits.loginLockoutSeconds);
         } catch {
           throw unavailable();
         }
+        return { accountLocked };
       },
       async abandon() {
         await Promise.all([refund(loginPerAccount, accountKey), refund(loginPerIp, address)]);

@@ -2,6 +2,7 @@ import type { Sequelize } from 'sequelize';
 import { NotFoundError, UnauthorizedError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { DeviceSessionService } from './device-session.service.js';
+import type { ClientInfo, SecurityActivityService } from './security-activity.service.js';
 import type { TokenService } from './token.service.js';
 
 export type SessionService = ReturnType<typeof createSessionService>;
@@ -24,6 +25,7 @@ export function createSessionService(deps: {
   models: Models;
   tokens: TokenService;
   deviceSessions: DeviceSessionService;
+  activity: SecurityActivityService;
   extendGraceSeconds: number;
 }) {
   const { sequelize, models, tokens, deviceSessions } = deps;
@@ -66,13 +68,14 @@ export function createSessionService(deps: {
     },
 
     /** Records why, disables the account (one transaction), then kills every token of the user. */
-    async deactivate(caller: SessionPrincipal, reason: string): Promise<void> {
+    async deactivate(caller: SessionPrincipal, reason: string, client: ClientInfo = {}): Promise<void> {
       await sequelize.transaction(async (transaction) => {
         const [updated] = await models.UserLogin.update({ disabled: true }, { where: { username: caller.username }, transaction });
         if (!updated) throw new NotFoundError('Account does not exist');
         await models.DeactivateReason.create({ username: caller.username, reason: reason.trim() }, { transaction });
       });
       await tokens.invalidateUser(caller.username);
+      await deps.activity.record(caller.username, 'deactivated', client);
     },
   };
 }
