@@ -165,7 +165,7 @@ export function createAuthService(deps: {
       const sessionId = await deviceSessions.start(account.username, { device: input.device, userAgent: input.userAgent, ip: input.ip });
       const issued = tokens.issue(account.username, pwd, agent, { sessionId });
       const device = await deviceSessions.deviceOf(sessionId);
-      const newDevice = !(await activity.isKnownDevice(account.username, device, sessionId));
+      const newDevice = await activity.isNewDevice(account.username, device, sessionId);
       await activity.record(account.username, 'login_succeeded', { ip: input.ip, device }, { session_id: sessionId, new_device: newDevice });
       const { jti } = jwt.decode(issued.token, { json: true }) as { jti: string };
       return { ...issued, username: account.username, agent, jti, sid: sessionId };

@@ -91,9 +91,14 @@ export function createSecurityActivityService(deps: { models: Models; mailer: Ma
       return { until: new Date(new Date(latest.created_at).getTime() + windowMs), because: latest.kind as SecurityEventKind };
     },
 
-    /** Whether the user has signed in from this device before (by its name: device_name or User-Agent). */
-    async isKnownDevice(username: string, device: string, exceptSessionId: string): Promise<boolean> {
-      return (await models.UserSession.count({ where: { username, device, id: { [Op.ne]: exceptSessionId } } })) > 0;
+    /**
+     * Whether this sign-in comes from a device the account has not used before (by its name: device_name or
+     * User-Agent). The first sign-in of an account has nothing to compare with: it is not "new".
+     */
+    async isNewDevice(username: string, device: string, exceptSessionId: string): Promise<boolean> {
+      const others = { username, id: { [Op.ne]: exceptSessionId } };
+      if ((await models.UserSession.count({ where: others })) === 0) return false;
+      return (await models.UserSession.count({ where: { ...others, device } })) === 0;
     },
 
     /** The caller's events, newest first. */
