@@ -46,6 +46,10 @@ export const ENV_SPEC = {
   JSON_BODY_LIMIT: str('max JSON body size (e.g. 100kb)', { pattern: '^[0-9]+(b|kb|mb)$', default: '100kb' }),
   SHUTDOWN_TIMEOUT_MS: int('max wait for in-flight requests on shutdown', 10000, 0),
   LOG_LEVEL: str('error | warn | info | debug', { enum: ['error', 'warn', 'info', 'debug', 'silent'], default: 'info' }),
+  LOG_FORMAT: str('json | pretty: app log lines as JSON objects or readable text (default: json in production, pretty otherwise)', {
+    enum: ['', 'json', 'pretty'],
+    default: '',
+  }),
   ACCESS_LOG: bool('write the morgan access log', true),
   SOCKET_PEER_DIR: str('folder of the private sockets through which processes on one host pass Socket.io sessions to each other (default: <tmp>/userstate-api-<API_PORT>)', { default: '' }),
 
@@ -176,6 +180,7 @@ export interface Config {
     jsonBodyLimit: string;
     shutdownTimeoutMs: number;
     logLevel: 'error' | 'warn' | 'info' | 'debug' | 'silent';
+    logFormat: 'json' | 'pretty';
     accessLog: boolean;
     socketPeerDir: string;
   };
@@ -303,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       jsonBodyLimit: e.JSON_BODY_LIMIT,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL as Config['server']['logLevel'],
+      logFormat: (e.LOG_FORMAT || (isProduction ? 'json' : 'pretty')) as Config['server']['logFormat'],
       accessLog: e.ACCESS_LOG,
       socketPeerDir: e.SOCKET_PEER_DIR || path.join(os.tmpdir(), `userstate-api-${e.API_PORT}`),
     },

@@ -20,6 +20,8 @@ export interface AppDeps {
   version: string;
   /** Where morgan writes; defaults to stdout. */
   accessLogWrite?: (line: string) => void;
+  /** Colour the access log; defaults to whether stdout is a TTY. */
+  accessLogColours?: boolean;
 }
 
 /** The Express app: no listen, no globals. Everything it needs arrives in `deps`. */
@@ -31,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId);
-  if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite));
+  if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite, deps.accessLogColours));
   app.use(helmet());
   app.use(
     cors({

@@ -349,7 +349,7 @@ export async function runCli(argv: string[], out = (line: string) => process.std
     }
     throw error;
   }
-  const logger = createLogger('warn', (line) => err(line));
+  const logger = createLogger('warn', (line) => err(line), { format: config.server.logFormat });
   let db: Database | undefined;
   let redis: Redis | undefined;
   try {

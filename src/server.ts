@@ -75,6 +75,8 @@ export interface StartOptions {
   /** Replace third-party clients (tests inject a recording push sender). */
   overrides?: Partial<Pick<Clients, 'push' | 'mailer' | 'sms' | 'xendit' | 'gatewayLog'>>;
   accessLogWrite?: (line: string) => void;
+  /** Colour the access log; defaults to whether stdout is a TTY. */
+  accessLogColours?: boolean;
   /** Port to listen on; defaults to config.server.port (tests pass 0). */
   port?: number;
   host?: string;
@@ -176,6 +178,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     authenticators,
     version: VERSION,
     accessLogWrite: options.accessLogWrite,
+    accessLogColours: options.accessLogColours,
   });
 
   const httpServer = createServer(app);
