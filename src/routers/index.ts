@@ -31,6 +31,8 @@ import { payoutRoutes } from './payout.route.js';
 import type { RouteDeclaration } from './route.js';
 import { createEmailVerificationController } from '../controllers/email-verification.controller.js';
 import { emailVerificationRoutes } from './email-verification.route.js';
+import { createMetricsController } from '../controllers/metrics.controller.js';
+import { metricsRoutes } from './metrics.route.js';
 
 /** Every route of the API, feature by feature. A route that is not listed here does not exist. */
 export function buildRoutes(services: Services): RouteDeclaration[] {
@@ -57,5 +59,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ),
     ...payoutRoutes(createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency })),
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
+    ...metricsRoutes(createMetricsController(services.metrics)),
   ];
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../utilities/logger.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { RegistrationService } from './registration.service.js';
 import type { IssuedToken, TokenService } from './token.service.js';
+import type { LoginOutcome, Metrics } from './metrics.service.js';
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
@@ -54,6 +55,7 @@ export function createAuthService(deps: {
   limits: RateLimitService;
   registration: RegistrationService;
   logger: Logger;
+  metrics?: Pick<Metrics, 'logins'>;
 }) {
   const { sequelize, models, hashing, tokens, limits, registration, logger } = deps;
   /**
@@ -104,14 +106,27 @@ export function createAuthService(deps: {
     return pwd;
   }
 
+  /** Counts the login by the outcome `attempt` leaves in `outcome.value` (error unless it says otherwise). */
+  async function counted<T>(attempt: (outcome: { value: LoginOutcome }) => Promise<T>): Promise<T> {
+    const outcome: { value: LoginOutcome } = { value: 'error' };
+    try {
+      return await attempt(outcome);
+    } finally {
+      deps.metrics?.logins.inc({ outcome: outcome.value });
+    }
+  }
+
   return {
-    async login(input: LoginInput): Promise<LoginResult> {
+    login: (input: LoginInput): Promise<LoginResult> => counted(async (outcome) => {
       const identifier = input.identifier.trim();
       const account = await findAccount(identifier);
       // Unknown identifiers get a lockout counter of their own, so locking behaves the same for them.
       const accountKey = account ? account.username : `unknown:${identifier.toLowerCase()}`;
       // Reserved before any hashing: a parallel burst gets no more password checks than the limits allow.
-      const attempt = await limits.reserveLoginAttempt(accountKey, input.ip);
+      const attempt = await limits.reserveLoginAttempt(accountKey, input.ip).catch((error: unknown) => {
+        if (error instanceof AppError && error.status === 429) outcome.value = 'locked';
+        throw error;
+      });
 
       let right: boolean;
       let pending: Awaited<ReturnType<RegistrationService['findPending']>> = null;
@@ -129,18 +144,26 @@ export function createAuthService(deps: {
         throw error;
       }
       if (!right) {
+        outcome.value = 'invalid_credentials';
         await attempt.failed();
         throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
       }
       await attempt.succeeded();
-      if (!account) throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
+      if (!account) {
+        outcome.value = 'not_confirmed';
+        throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
+      }
 
-      if (account.disabled) throw new ForbiddenError('Account is Disabled');
+      if (account.disabled) {
+        outcome.value = 'disabled';
+        throw new ForbiddenError('Account is Disabled');
+      }
       const pwd = await upgradeHash(account, input.password);
       const agent = account.agent ?? false;
       const issued = tokens.issue(account.username, pwd, agent);
       const { jti } = jwt.decode(issued.token, { json: true }) as { jti: string };
+      outcome.value = 'success';
       return { ...issued, username: account.username, agent, jti };
-    },
+    }),
   };
 }

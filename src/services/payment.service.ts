@@ -21,6 +21,7 @@ import type { Logger } from '../utilities/logger.js';
 import type { CheckoutBudgetService } from './checkout-budget.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
+import type { CallbackOutcome, Metrics } from './metrics.service.js';
 
 export const INVOICE_NOT_FOUND = 'Invoice Not Found';
 export const INVOICE_ALREADY_PAID = 'Invoice Already Paid';
@@ -57,6 +58,17 @@ export interface InvoiceUpdate {
 }
 
 export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected' | 'anomaly';
+
+/** How an invoice callback is counted: paid credits the wallet, settled is a note after paid, unchanged a repeat. */
+const CALLBACK_OUTCOME: Record<ApplyOutcome, CallbackOutcome> = {
+  paid: 'credited',
+  settled: 'settled',
+  unchanged: 'duplicate',
+  rejected: 'rejected',
+  anomaly: 'conflicting',
+  expired: 'expired',
+  unknown: 'unknown',
+};
 export type UpdateSource = 'callback' | 'sync' | 'cancel' | 'detail';
 
 interface TransactionRow {
@@ -96,6 +108,7 @@ export interface PaymentServiceDeps {
   hooks: { completeReferral?: (username: string, topUp: { transactionId: string }) => Promise<unknown> };
   /** Where a PAID after a local EXPIRED is recorded for operators. */
   anomalies: PaymentAnomalyService;
+  metrics?: Pick<Metrics, 'callbacks'>;
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
@@ -510,6 +523,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       },
       'callback',
     );
+    deps.metrics?.callbacks.inc({ kind: 'invoice', outcome: CALLBACK_OUTCOME[outcome] });
     const message = outcome === 'unknown' ? 'ignored' : outcome === 'rejected' ? 'rejected' : 'processed';
     return { status: true, message, outcome };
   }

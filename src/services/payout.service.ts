@@ -32,6 +32,7 @@ import type { Logger } from '../utilities/logger.js';
 import type { BankAccountService } from './bank-account.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
+import type { CallbackOutcome, Metrics } from './metrics.service.js';
 
 export const PAYOUT_NOT_FOUND = 'Payout Not Found';
 
@@ -79,6 +80,15 @@ export interface PayoutUpdate {
 
 export type PayoutOutcome = 'unknown' | 'succeeded' | 'refunded' | 'unchanged' | 'anomaly';
 
+/** How a payout callback is counted. */
+const CALLBACK_OUTCOME: Record<PayoutOutcome, CallbackOutcome> = {
+  succeeded: 'succeeded',
+  refunded: 'refunded',
+  unchanged: 'duplicate',
+  anomaly: 'conflicting',
+  unknown: 'unknown',
+};
+
 export type PayoutService = ReturnType<typeof createPayoutService>;
 
 export const idempotencyKeyOf = (transactionId: string) => `payout-${transactionId}`;
@@ -94,6 +104,7 @@ export function createPayoutService(deps: {
   gatewayLog: GatewayLog;
   push: PushSender;
   anomalies: PaymentAnomalyService;
+  metrics?: Pick<Metrics, 'payouts' | 'callbacks'>;
 }) {
   const { sequelize, models, xendit, wallet, logger } = deps;
 
@@ -201,6 +212,7 @@ export function createPayoutService(deps: {
       return flipped;
     });
     if (!moved) return { outcome: (await recordContradiction(row.id, status, update, source)) ? 'anomaly' : 'unchanged', row };
+    deps.metrics?.payouts.inc({ status });
     notify(moved, source);
     return { outcome: REFUNDING.has(status) ? 'refunded' : 'succeeded', row: moved };
   }
@@ -404,6 +416,7 @@ export function createPayoutService(deps: {
 
   /** POST /payout, step 2, once the debit is committed: Xendit, then the payout as it now is. */
   async function submitPayout(username: string, id: string) {
+    deps.metrics?.payouts.inc({ status: 'PENDING' });
     await submit(await loadPayout(id), 'request');
     return describeOwnPayout(username, id);
   }
@@ -432,11 +445,15 @@ export function createPayoutService(deps: {
     data: { id?: string; reference_id?: string; status?: string; failure_code?: string };
   }) {
     const status = EVENT_STATUS[body.event] ?? body.data.status;
-    if (!status) return { status: true as const, message: 'ignored', outcome: 'unknown' as PayoutOutcome };
+    if (!status) {
+      deps.metrics?.callbacks.inc({ kind: 'payout', outcome: 'unknown' });
+      return { status: true as const, message: 'ignored', outcome: 'unknown' as PayoutOutcome };
+    }
     const { outcome } = await applyPayoutStatus(
       { referenceId: body.data.reference_id, payoutId: body.data.id, status, failureCode: body.data.failure_code ?? null },
       'callback',
     );
+    deps.metrics?.callbacks.inc({ kind: 'payout', outcome: CALLBACK_OUTCOME[outcome] });
     return { status: true as const, message: outcome === 'unknown' ? 'ignored' : 'processed', outcome };
   }
 
