@@ -27,6 +27,9 @@ import { createCheckoutBudgetService } from './services/checkout-budget.service.
 import { createFingerprinter } from './utilities/fingerprint.js';
 import { createPaymentAnomalyService } from './services/payment-anomaly.service.js';
 import { createSyncLockService } from './services/sync-lock.service.js';
+import { createDemoService } from './services/demo.service.js';
+import { createMarketingOfferService } from './services/marketing-offer.service.js';
+import { createVoucherService } from './services/voucher.service.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -44,6 +47,8 @@ export interface CliCommand {
   needsRedis?: boolean;
   /** The command opens the database itself: it is not migrated first (db:adopt works on the original's schema). */
   ownDatabase?: boolean;
+  /** Refused with NODE_ENV=production, before any connection is opened. */
+  notInProduction?: boolean;
   run(args: string[], ctx: CliContext): Promise<void>;
 }
 
@@ -105,6 +110,39 @@ export const COMMANDS: Record<string, CliCommand> = {
           `${result.skipped.length} user(s) left without a balance row because their ledger nets negative: ${result.skipped.join(', ')}`,
         );
       }
+    },
+  },
+  'demo:seed': {
+    usage: 'demo:seed',
+    summary: 'create demo data (3 users with printed passwords, offers, a paid top-up, a referral, a voucher redemption) to click through /docs; refused in production',
+    notInProduction: true,
+    async run(args, ctx) {
+      if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
+      const result = await demoOf(ctx).seed();
+      if (!result.created) {
+        ctx.out(`demo users already exist (${result.existing.join(', ')}): nothing changed. Their passwords were printed when they were created; delete the users to seed again.`);
+        return;
+      }
+      ctx.out('demo data created. Sign in with POST /auth (or /docs → POST /auth → Try it out, then Authorize with the token):');
+      const width = Math.max(...result.users.map((u) => u.username.length));
+      for (const u of result.users) {
+        const notes = [
+          u.username === result.referral?.referrer ? `referred ${result.referral.referred}` : '',
+          u.username === result.topUp?.username ? `balance ${Number(result.topUp.amount)} from paid top-up ${result.topUp.transactionId}` : '',
+          u.username === result.voucher?.username ? `redeemed voucher ${result.voucher.code}` : '',
+          u.agent ? 'agent' : '',
+        ].filter(Boolean);
+        ctx.out(`  ${u.username.padEnd(width)}  password: ${u.password}  email: ${u.email}${notes.length ? `  (${notes.join('; ')})` : ''}`);
+      }
+      ctx.out(`offers: ${result.offers.join(' | ')}`);
+      if (result.referral) {
+        ctx.out(
+          `referral: ${result.referral.referrer} referred ${result.referral.referred}; ` +
+            (result.referral.completed ? 'the bonus is credited' : `the bonus is credited after the payout hold (REFERRAL_PAYOUT_HOLD_DAYS=${ctx.config.referral.payoutHoldDays}) by the sync job`),
+        );
+      }
+      ctx.out(`vouchers to try (POST /redeem-voucher): ${result.vouchersAvailable.join(', ')}`);
+      ctx.out('these passwords are shown only now');
     },
   },
   'user:agent': {
@@ -306,6 +344,29 @@ function paymentsOf(ctx: CliContext) {
   return { payments, payouts, referrals, bankAccounts, anomalies, close: () => gatewayLog.close() };
 }
 
+function demoOf(ctx: CliContext) {
+  const { sequelize, models } = ctx.db;
+  const fingerprinter = createFingerprinter(ctx.config.fingerprint.key);
+  const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption), fingerprinter });
+  return createDemoService({
+    sequelize,
+    models,
+    hashing: createHashingCenter(ctx.config.auth),
+    wallet: createWalletService({ sequelize, models, config: ctx.config.xendit }),
+    referrals: createReferralService({
+      sequelize,
+      models,
+      bonusPoints: ctx.config.wallet.referralBonusPoints,
+      logger: ctx.logger,
+      payoutHoldDays: ctx.config.referral.payoutHoldDays,
+      fingerprinter,
+      bankAccountFingerprints: (username, transaction) => bankAccounts.fingerprintsOf(username, transaction),
+    }),
+    marketingOffers: createMarketingOfferService({ sequelize, models }),
+    vouchers: createVoucherService({ sequelize, models, voucherFile: ctx.config.voucherFile }),
+  });
+}
+
 function maintenanceOf(ctx: CliContext) {
   return createMaintenanceService({
     sequelize: ctx.db.sequelize,
@@ -348,6 +409,10 @@ export async function runCli(argv: string[], out = (line: string) => process.std
       return 1;
     }
     throw error;
+  }
+  if (command.notInProduction && config.isProduction) {
+    err(`${name} refuses to run in production (NODE_ENV=production): nothing was changed`);
+    return 1;
   }
   const logger = createLogger('warn', (line) => err(line), { format: config.server.logFormat });
   let db: Database | undefined;
