@@ -7,6 +7,7 @@ import { createRedis } from './models/redis.js';
 import { prepareDatabase } from './server.js';
 import { createHashingCenter } from './utilities/hashing-center.js';
 import { createLogger, type Logger } from './utilities/logger.js';
+import { createProgressReporter, type ProgressReporter } from './utilities/progress.js';
 import { createApiKeyService } from './services/api-key.service.js';
 import { createRateLimitService } from './services/rate-limit.service.js';
 import { createAgentService } from './services/agent.service.js';
@@ -38,6 +39,8 @@ export interface CliContext {
   db: Database;
   redis: Redis;
   out: (line: string) => void;
+  /** Progress of a long job: a bar on a TTY (stderr), periodic lines on stderr otherwise, the summary on stdout. */
+  progress: (label: string) => ProgressReporter;
 }
 
 export interface CliCommand {
@@ -101,10 +104,12 @@ export const COMMANDS: Record<string, CliCommand> = {
     summary: 'create the missing user_balance rows of existing users (data from the old system); idempotent',
     async run(args, ctx) {
       if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
-      const result = await maintenanceOf(ctx).syncInitBalance();
+      const progress = ctx.progress('balance:sync-init');
+      const result = await maintenanceOf(ctx).syncInitBalance({ onProgress: progress.report }).finally(() => progress.stop());
       ctx.out(
         `created ${result.created} missing user_balance row${result.created === 1 ? '' : 's'}${result.fromLedger ? ` (${result.fromLedger} seeded from existing ledger rows)` : ''}`,
       );
+      progress.finish(`${result.created} created, ${result.skipped.length} left without a balance row`);
       if (result.skipped.length > 0) {
         throw new Error(
           `${result.skipped.length} user(s) left without a balance row because their ledger nets negative: ${result.skipped.join(', ')}`,
@@ -173,21 +178,24 @@ export const COMMANDS: Record<string, CliCommand> = {
       const { payments, payouts, referrals, bankAccounts, close } = paymentsOf(ctx);
       try {
         const syncLock = createSyncLockService({ redis: ctx.redis, logger: ctx.logger, leaseMs: ctx.config.xendit.syncLockSeconds * 1000 });
+        const progress = ctx.progress('xendit:sync');
+        const onProgress = progress.report;
         const summary = await syncLock.runExclusively(async () => {
-          const invoices = await payments.expireStatusUpdater(usernames ? { usernames } : {});
-          const payoutSummary = await payouts.syncPendingPayouts(usernames ? { usernames } : {});
+          const invoices = await payments.expireStatusUpdater({ ...(usernames ? { usernames } : {}), onProgress });
+          const payoutSummary = await payouts.syncPendingPayouts({ ...(usernames ? { usernames } : {}), onProgress });
           ctx.out(`invoices: checked ${invoices.checked}, updated ${invoices.updated}, failed ${invoices.failed}`);
           ctx.out(`payouts: checked ${payoutSummary.checked}, updated ${payoutSummary.updated}, failed ${payoutSummary.failed}`);
           await bankAccounts.fillMissingFingerprints();
-          const due = await referrals.completeDueReferrals();
+          const due = await referrals.completeDueReferrals({ onProgress });
           ctx.out(`referral bonuses: checked ${due.checked}, completed ${due.completed}, withheld ${due.rejected}, failed ${due.failed}`);
           return {
             checked: invoices.checked + payoutSummary.checked + due.checked,
             updated: invoices.updated + payoutSummary.updated + due.completed + due.rejected,
             failed: invoices.failed + payoutSummary.failed + due.failed,
           };
-        });
+        }).finally(() => progress.stop());
         if (!summary) throw new Error('sync already running on another instance; try again later');
+        progress.finish(`checked ${summary.checked}, updated ${summary.updated}, failed ${summary.failed}`);
       } finally {
         await close();
       }
@@ -242,7 +250,10 @@ export const COMMANDS: Record<string, CliCommand> = {
         if (!match) throw new UsageError(`unexpected argument "${arg}"`);
         batchSize = Number(match[1]);
       }
-      const results = await maintenanceOf(ctx).reencryptAll(batchSize === undefined ? {} : { batchSize });
+      const progress = ctx.progress('encryption:reencrypt');
+      const results = await maintenanceOf(ctx)
+        .reencryptAll({ ...(batchSize === undefined ? {} : { batchSize }), onProgress: progress.report })
+        .finally(() => progress.stop());
       const failures: string[] = [];
       for (const r of results) {
         ctx.out(
@@ -251,6 +262,8 @@ export const COMMANDS: Record<string, CliCommand> = {
         );
         for (const f of r.failed) failures.push(`${r.table} id ${f.id}: ${f.reason}`);
       }
+      const changed = results.reduce((sum, r) => sum + r.reencrypted + r.encryptedPlaintext, 0);
+      progress.finish(`${changed} value(s) changed, ${failures.length} failed`);
       if (failures.length > 0) throw new Error(`${failures.length} value(s) left unchanged:\n  ${failures.join('\n  ')}`);
     },
   },
@@ -270,13 +283,22 @@ export const COMMANDS: Record<string, CliCommand> = {
         else throw new UsageError(`unexpected argument "${arg}"`);
       }
       const adoption = createAdoptionService({ postgres: ctx.config.postgres, logger: ctx.logger });
-      const report = await adoption.adopt({ apply, treat });
+      const progress = ctx.progress('db:adopt');
+      const report = await adoption.adopt({ apply, treat, onProgress: progress.report }).finally(() => progress.stop());
+      const finish = () =>
+        progress.finish(
+          report.state !== 'original'
+            ? 'nothing to adopt'
+            : `${report.changes.length} change(s), ${report.problems.length} problem(s), ${report.applied ? 'applied' : 'nothing changed'}`,
+        );
       if (report.state === 'ours') {
         ctx.out('nothing to adopt: this database already has our migrations record (SequelizeMeta); use `npm run cli -- migrate`');
+        finish();
         return;
       }
       if (report.state === 'empty') {
         ctx.out('nothing to adopt: no tables of the original system in this database (npm start creates ours)');
+        finish();
         return;
       }
       ctx.out(apply ? 'db:adopt --apply' : 'db:adopt: dry run, nothing is changed (add --apply to make these changes)');
@@ -290,15 +312,18 @@ export const COMMANDS: Record<string, CliCommand> = {
       if (report.applied) {
         ctx.out(`adopted: the original's tables are kept in schema "${ORIGINAL_SCHEMA}"`);
         ctx.out(report.laterMigrations.length ? `applied later migrations: ${report.laterMigrations.join(', ')}` : 'no later migrations to apply');
+        finish();
         return;
       }
       if (report.unresolved.length > 0) {
         const message = `${report.unresolved.length} row(s) break our constraints and no flag says how to treat them; nothing was changed`;
         if (apply) throw new Error(message);
         ctx.out(message);
+        finish();
         return;
       }
       ctx.out('the dry run went through; run again with --apply (after a backup) to make these changes');
+      finish();
     },
   },
 };
@@ -423,7 +448,8 @@ export async function runCli(argv: string[], out = (line: string) => process.std
       redis = createRedis(config.redis);
       await redis.connect();
     }
-    await command.run(args, { config, logger, db, redis: redis as Redis, out });
+    const progress = (label: string) => createProgressReporter(label, { tty: Boolean(process.stderr.isTTY), write: err, writeSummary: out });
+    await command.run(args, { config, logger, db, redis: redis as Redis, out, progress });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -22,6 +22,7 @@ import type { CheckoutBudgetService } from './checkout-budget.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 import type { CallbackOutcome, Metrics } from './metrics.service.js';
+import type { ProgressReport } from '../utilities/progress.js';
 
 export const INVOICE_NOT_FOUND = 'Invoice Not Found';
 export const INVOICE_ALREADY_PAID = 'Invoice Already Paid';
@@ -660,7 +661,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
    * the back of the queue and cannot starve the others. `updated` counts the flips this run made itself; a racing
    * runner's flips are not counted twice. `usernames` limits a run to some users (operator CLI, tests).
    */
-  async function expireStatusUpdater(options: { batchSize?: number; usernames?: string[] } = {}): Promise<SyncSummary> {
+  async function expireStatusUpdater(options: { batchSize?: number; usernames?: string[]; onProgress?: ProgressReport } = {}): Promise<SyncSummary> {
     const byUser = options.usernames?.length ? 'AND username IN (:usernames)' : '';
     const rows = await sequelize.query<{ reference_id: string; id: string }>(
       `SELECT id, reference_id FROM user_transaction
@@ -672,6 +673,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       },
     );
     const summary: SyncSummary = { checked: 0, updated: 0, failed: 0 };
+    options.onProgress?.({ phase: 'invoices', done: 0, total: rows.length });
     for (const row of rows) {
       summary.checked += 1;
       try {
@@ -689,6 +691,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           reason: (error as Error).message,
         });
       }
+      options.onProgress?.({ phase: 'invoices', done: summary.checked, total: rows.length });
     }
     return summary;
   }

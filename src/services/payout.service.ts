@@ -33,6 +33,7 @@ import type { BankAccountService } from './bank-account.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 import type { CallbackOutcome, Metrics } from './metrics.service.js';
+import type { ProgressReport } from '../utilities/progress.js';
 
 export const PAYOUT_NOT_FOUND = 'Payout Not Found';
 
@@ -462,7 +463,7 @@ export function createPayoutService(deps: {
    * Xendit never acknowledged them, or re-read from Xendit when it did (a lost callback).
    */
   async function syncPendingPayouts(
-    options: { batchSize?: number; olderThanSeconds?: number; usernames?: string[] } = {},
+    options: { batchSize?: number; olderThanSeconds?: number; usernames?: string[]; onProgress?: ProgressReport } = {},
   ): Promise<SyncSummary> {
     const byUser = options.usernames?.length ? 'AND username IN (:usernames)' : '';
     const rows = await sequelize.query<PayoutRow>(
@@ -475,6 +476,7 @@ export function createPayoutService(deps: {
       },
     );
     const summary: SyncSummary = { checked: 0, updated: 0, failed: 0 };
+    options.onProgress?.({ phase: 'payouts', done: 0, total: rows.length });
     for (const row of rows) {
       summary.checked += 1;
       let failure: unknown;
@@ -504,6 +506,7 @@ export function createPayoutService(deps: {
         summary.failed += 1;
         logger.warn('xendit sync: payout check failed', { transactionId: row.id, reason: (failure as Error).message });
       }
+      options.onProgress?.({ phase: 'payouts', done: summary.checked, total: rows.length });
     }
     return summary;
   }
