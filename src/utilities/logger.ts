@@ -65,11 +65,14 @@ function fieldsOf(meta: unknown): Record<string, unknown> {
 /**
  * The one app logger, built on pino: one line per event with level, time, pid, the request id of the request being
  * served (if any) and the call's details, secrets redacted by key name at any depth. `sink` receives each line without
- * its newline (tests capture output with it); by default lines go to stdout.
+ * its newline (tests capture output with it); by default warn and error lines go to stderr, the others to stdout (so
+ * PM2's error log holds what needs attention).
  */
-export function createLogger(level: LogLevel, sink?: (line: string) => void, options: LoggerOptions = {}): Logger {
+export function createLogger(level: LogLevel, sink?: (line: string, isError: boolean) => void, options: LoggerOptions = {}): Logger {
   const format = options.format ?? 'json';
-  const write = sink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = sink ?? ((line: string, isError: boolean) => (isError ? process.stderr : process.stdout).write(`${line}\n`));
+  // pino writes synchronously inside the call, so the level of the line being written is known here.
+  let writingError = false;
   const prettify =
     format === 'pretty'
       ? prettyFactory({
@@ -97,14 +100,15 @@ export function createLogger(level: LogLevel, sink?: (line: string) => void, opt
     {
       write(chunk: string) {
         const line = prettify ? prettify(chunk) : chunk;
-        write(line.replace(/\n$/, ''));
+        write(line.replace(/\n$/, ''), writingError);
       },
     },
   );
-  return {
-    error: (message, meta) => base.error(fieldsOf(meta), message),
-    warn: (message, meta) => base.warn(fieldsOf(meta), message),
-    info: (message, meta) => base.info(fieldsOf(meta), message),
-    debug: (message, meta) => base.debug(fieldsOf(meta), message),
-  };
+  const at =
+    (lvl: Exclude<LogLevel, 'silent'>) =>
+    (message: string, meta?: unknown): void => {
+      writingError = lvl === 'error' || lvl === 'warn';
+      base[lvl](fieldsOf(meta), message);
+    };
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

@@ -70,6 +70,16 @@ describe('app logs', () => {
     assert.deepEqual(appLogEntries(lines).map((e) => [e.level, e.msg]), [['warn', 'kept']]);
   });
 
+  it('when warn and error lines are written, then they are marked for stderr and the others for stdout', () => {
+    const written: Array<[string, boolean]> = [];
+    const logger = createLogger('debug', (line, isError) => written.push([(JSON.parse(line) as { level: string }).level, isError]));
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+    assert.deepEqual(written, [['debug', false], ['info', false], ['warn', true], ['error', true]]);
+  });
+
   it('when the format is pretty and the output is not a TTY, then lines are readable text without ANSI codes', () => {
     const lines: string[] = [];
     const logger = createLogger('info', (line) => lines.push(line), { format: 'pretty' });
