@@ -46,7 +46,20 @@ export const ENV_SPEC = {
   JSON_BODY_LIMIT: str('max JSON body size (e.g. 100kb)', { pattern: '^[0-9]+(b|kb|mb)$', default: '100kb' }),
   SHUTDOWN_TIMEOUT_MS: int('max wait for in-flight requests on shutdown', 10000, 0),
   LOG_LEVEL: str('error | warn | info | debug', { enum: ['error', 'warn', 'info', 'debug', 'silent'], default: 'info' }),
+  LOG_FORMAT: str('json | pretty: app log lines as JSON objects or readable text (default: json in production, pretty otherwise)', {
+    enum: ['', 'json', 'pretty'],
+    default: '',
+  }),
   ACCESS_LOG: bool('write the morgan access log', true),
+  METRICS_PORT: str('a separate port serving GET /metrics without auth (empty: off; /metrics on API_PORT needs an API key then)', {
+    pattern: '^(|[0-9]{1,5})$',
+    default: '',
+  }),
+  METRICS_HOST: str('interface METRICS_PORT listens on (0.0.0.0 to let a Prometheus on another host scrape it; firewall the port)', {
+    default: '127.0.0.1',
+    minLength: 1,
+  }),
+  LEDGER_CHECK_SECONDS: int('how often the ledger check (wallets whose balance differs from their ledger) runs for /metrics; 0: never', 300, 0, 86400),
   SOCKET_PEER_DIR: str('folder of the private sockets through which processes on one host pass Socket.io sessions to each other (default: <tmp>/userstate-api-<API_PORT>)', { default: '' }),
 
   PS_HOST: str('PostgreSQL host', { default: '127.0.0.1', minLength: 1 }),
@@ -189,6 +202,7 @@ export interface Config {
     jsonBodyLimit: string;
     shutdownTimeoutMs: number;
     logLevel: 'error' | 'warn' | 'info' | 'debug' | 'silent';
+    logFormat: 'json' | 'pretty';
     accessLog: boolean;
     socketPeerDir: string;
   };
@@ -252,6 +266,7 @@ export interface Config {
   voucherFile: string;
   accounts: { deletionGraceDays: number; erasureEnabled: boolean; erasureCron: string; ledgerRetentionYears: number };
   idempotency: { leaseSeconds: number };
+  metrics: { port: number | null; host: string; ledgerCheckSeconds: number };
 }
 
 /** Loads .env (real environment variables win) and returns the merged environment. */
@@ -295,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       problems.push(`${name}: must be set to at least ${minLength} characters in production, not its development default`);
     }
   }
+  if (e.METRICS_PORT !== '' && Number(e.METRICS_PORT) > 65535) problems.push('METRICS_PORT: must be a port number (0-65535) or empty');
   if (isProduction && !e.EMAIL_HOST) problems.push('EMAIL_HOST: must be set in production (mail cannot go to the log)');
   if (e.IDEMPOTENCY_LEASE_SECONDS * 1000 <= 3 * e.XENDIT_TIMEOUT_MS) {
     problems.push('IDEMPOTENCY_LEASE_SECONDS: must outlast a checkout\'s Xendit calls (more than 3 × XENDIT_TIMEOUT_MS)');
@@ -328,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       jsonBodyLimit: e.JSON_BODY_LIMIT,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL as Config['server']['logLevel'],
+      logFormat: (e.LOG_FORMAT || (isProduction ? 'json' : 'pretty')) as Config['server']['logFormat'],
       accessLog: e.ACCESS_LOG,
       socketPeerDir: e.SOCKET_PEER_DIR || path.join(os.tmpdir(), `userstate-api-${e.API_PORT}`),
     },
@@ -421,6 +438,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ledgerRetentionYears: e.LEDGER_RETENTION_YEARS,
     },
     idempotency: { leaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS },
+    metrics: {
+      port: e.METRICS_PORT === '' ? null : Number(e.METRICS_PORT),
+      host: e.METRICS_HOST,
+      ledgerCheckSeconds: e.LEDGER_CHECK_SECONDS,
+    },
   };
   return deepFreeze(config);
 }

@@ -6,11 +6,13 @@ import type { Config } from '../config/index.js';
 import { AppError } from './errors/app-error.js';
 import { createAccessLog } from './middleware/access-log.js';
 import { createErrorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { createHttpMetrics } from './middleware/http-metrics.js';
 import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './routers/openapi.js';
 import { buildRouter, type Authenticators } from './routers/router-builder.js';
 import type { RouteDeclaration } from './routers/route.js';
 import type { Logger } from './utilities/logger.js';
+import type { Metrics } from './services/metrics.service.js';
 
 export interface AppDeps {
   config: Config;
@@ -18,8 +20,12 @@ export interface AppDeps {
   routes: RouteDeclaration[];
   authenticators: Authenticators;
   version: string;
+  /** The HTTP duration histogram (absent in apps built without the service graph). */
+  metrics?: Pick<Metrics, 'httpDuration'>;
   /** Where morgan writes; defaults to stdout. */
   accessLogWrite?: (line: string) => void;
+  /** Colour the access log; defaults to whether stdout is a TTY. */
+  accessLogColours?: boolean;
 }
 
 /** The Express app: no listen, no globals. Everything it needs arrives in `deps`. */
@@ -31,7 +37,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId);
-  if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite));
+  if (deps.metrics) app.use(createHttpMetrics(deps.metrics));
+  if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite, deps.accessLogColours));
   app.use(helmet());
   app.use(
     cors({

@@ -7,6 +7,7 @@ import { createRedis } from './models/redis.js';
 import { prepareDatabase } from './server.js';
 import { createHashingCenter } from './utilities/hashing-center.js';
 import { createLogger, type Logger } from './utilities/logger.js';
+import { createProgressReporter, type ProgressReporter } from './utilities/progress.js';
 import { createApiKeyService } from './services/api-key.service.js';
 import { createRateLimitService } from './services/rate-limit.service.js';
 import { createAgentService } from './services/agent.service.js';
@@ -28,8 +29,12 @@ import { createFingerprinter } from './utilities/fingerprint.js';
 import { createPaymentAnomalyService } from './services/payment-anomaly.service.js';
 import { createSyncLockService } from './services/sync-lock.service.js';
 import { createServices } from './services/index.js';
+import { createMetrics } from './services/metrics.service.js';
 import { createMailer } from './integrations/mailer.js';
 import { createSmsSender } from './integrations/sms.js';
+import { createDemoService } from './services/demo.service.js';
+import { createMarketingOfferService } from './services/marketing-offer.service.js';
+import { createVoucherService } from './services/voucher.service.js';
 import type { Redis } from 'ioredis';
 
 export interface CliContext {
@@ -38,6 +43,8 @@ export interface CliContext {
   db: Database;
   redis: Redis;
   out: (line: string) => void;
+  /** Progress of a long job: a bar on a TTY (stderr), periodic lines on stderr otherwise, the summary on stdout. */
+  progress: (label: string) => ProgressReporter;
 }
 
 export interface CliCommand {
@@ -47,6 +54,8 @@ export interface CliCommand {
   needsRedis?: boolean;
   /** The command opens the database itself: it is not migrated first (db:adopt works on the original's schema). */
   ownDatabase?: boolean;
+  /** Refused with NODE_ENV=production, before any connection is opened. */
+  notInProduction?: boolean;
   run(args: string[], ctx: CliContext): Promise<void>;
 }
 
@@ -99,15 +108,50 @@ export const COMMANDS: Record<string, CliCommand> = {
     summary: 'create the missing user_balance rows of existing users (data from the old system); idempotent',
     async run(args, ctx) {
       if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
-      const result = await maintenanceOf(ctx).syncInitBalance();
+      const progress = ctx.progress('balance:sync-init');
+      const result = await maintenanceOf(ctx).syncInitBalance({ onProgress: progress.report }).finally(() => progress.stop());
       ctx.out(
         `created ${result.created} missing user_balance row${result.created === 1 ? '' : 's'}${result.fromLedger ? ` (${result.fromLedger} seeded from existing ledger rows)` : ''}`,
       );
+      progress.finish(`${result.created} created, ${result.skipped.length} left without a balance row`);
       if (result.skipped.length > 0) {
         throw new Error(
           `${result.skipped.length} user(s) left without a balance row because their ledger nets negative: ${result.skipped.join(', ')}`,
         );
       }
+    },
+  },
+  'demo:seed': {
+    usage: 'demo:seed',
+    summary: 'create demo data (3 users with printed passwords, offers, a paid top-up, a referral, a voucher redemption) to click through /docs; refused in production',
+    notInProduction: true,
+    async run(args, ctx) {
+      if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
+      const result = await demoOf(ctx).seed();
+      if (!result.created) {
+        ctx.out(`demo users already exist (${result.existing.join(', ')}): nothing changed. Their passwords were printed when they were created; delete the users to seed again.`);
+        return;
+      }
+      ctx.out('demo data created. Sign in with POST /auth (or /docs → POST /auth → Try it out, then Authorize with the token):');
+      const width = Math.max(...result.users.map((u) => u.username.length));
+      for (const u of result.users) {
+        const notes = [
+          u.username === result.referral?.referrer ? `referred ${result.referral.referred}` : '',
+          u.username === result.topUp?.username ? `balance ${Number(result.topUp.amount)} from paid top-up ${result.topUp.transactionId}` : '',
+          u.username === result.voucher?.username ? `redeemed voucher ${result.voucher.code}` : '',
+          u.agent ? 'agent' : '',
+        ].filter(Boolean);
+        ctx.out(`  ${u.username.padEnd(width)}  password: ${u.password}  email: ${u.email}${notes.length ? `  (${notes.join('; ')})` : ''}`);
+      }
+      ctx.out(`offers: ${result.offers.join(' | ')}`);
+      if (result.referral) {
+        ctx.out(
+          `referral: ${result.referral.referrer} referred ${result.referral.referred}; ` +
+            (result.referral.completed ? 'the bonus is credited' : `the bonus is credited after the payout hold (REFERRAL_PAYOUT_HOLD_DAYS=${ctx.config.referral.payoutHoldDays}) by the sync job`),
+        );
+      }
+      ctx.out(`vouchers to try (POST /redeem-voucher): ${result.vouchersAvailable.join(', ')}`);
+      ctx.out('these passwords are shown only now');
     },
   },
   'user:agent': {
@@ -138,21 +182,24 @@ export const COMMANDS: Record<string, CliCommand> = {
       const { payments, payouts, referrals, bankAccounts, close } = paymentsOf(ctx);
       try {
         const syncLock = createSyncLockService({ redis: ctx.redis, logger: ctx.logger, leaseMs: ctx.config.xendit.syncLockSeconds * 1000 });
+        const progress = ctx.progress('xendit:sync');
+        const onProgress = progress.report;
         const summary = await syncLock.runExclusively(async () => {
-          const invoices = await payments.expireStatusUpdater(usernames ? { usernames } : {});
-          const payoutSummary = await payouts.syncPendingPayouts(usernames ? { usernames } : {});
+          const invoices = await payments.expireStatusUpdater({ ...(usernames ? { usernames } : {}), onProgress });
+          const payoutSummary = await payouts.syncPendingPayouts({ ...(usernames ? { usernames } : {}), onProgress });
           ctx.out(`invoices: checked ${invoices.checked}, updated ${invoices.updated}, failed ${invoices.failed}`);
           ctx.out(`payouts: checked ${payoutSummary.checked}, updated ${payoutSummary.updated}, failed ${payoutSummary.failed}`);
           await bankAccounts.fillMissingFingerprints();
-          const due = await referrals.completeDueReferrals();
+          const due = await referrals.completeDueReferrals({ onProgress });
           ctx.out(`referral bonuses: checked ${due.checked}, completed ${due.completed}, withheld ${due.rejected}, failed ${due.failed}`);
           return {
             checked: invoices.checked + payoutSummary.checked + due.checked,
             updated: invoices.updated + payoutSummary.updated + due.completed + due.rejected,
             failed: invoices.failed + payoutSummary.failed + due.failed,
           };
-        });
+        }).finally(() => progress.stop());
         if (!summary) throw new Error('sync already running on another instance; try again later');
+        progress.finish(`checked ${summary.checked}, updated ${summary.updated}, failed ${summary.failed}`);
       } finally {
         await close();
       }
@@ -223,7 +270,10 @@ export const COMMANDS: Record<string, CliCommand> = {
         if (!match) throw new UsageError(`unexpected argument "${arg}"`);
         batchSize = Number(match[1]);
       }
-      const results = await maintenanceOf(ctx).reencryptAll(batchSize === undefined ? {} : { batchSize });
+      const progress = ctx.progress('encryption:reencrypt');
+      const results = await maintenanceOf(ctx)
+        .reencryptAll({ ...(batchSize === undefined ? {} : { batchSize }), onProgress: progress.report })
+        .finally(() => progress.stop());
       const failures: string[] = [];
       for (const r of results) {
         ctx.out(
@@ -232,6 +282,8 @@ export const COMMANDS: Record<string, CliCommand> = {
         );
         for (const f of r.failed) failures.push(`${r.table} id ${f.id}: ${f.reason}`);
       }
+      const changed = results.reduce((sum, r) => sum + r.reencrypted + r.encryptedPlaintext, 0);
+      progress.finish(`${changed} value(s) changed, ${failures.length} failed`);
       if (failures.length > 0) throw new Error(`${failures.length} value(s) left unchanged:\n  ${failures.join('\n  ')}`);
     },
   },
@@ -251,13 +303,22 @@ export const COMMANDS: Record<string, CliCommand> = {
         else throw new UsageError(`unexpected argument "${arg}"`);
       }
       const adoption = createAdoptionService({ postgres: ctx.config.postgres, logger: ctx.logger });
-      const report = await adoption.adopt({ apply, treat });
+      const progress = ctx.progress('db:adopt');
+      const report = await adoption.adopt({ apply, treat, onProgress: progress.report }).finally(() => progress.stop());
+      const finish = () =>
+        progress.finish(
+          report.state !== 'original'
+            ? 'nothing to adopt'
+            : `${report.changes.length} change(s), ${report.problems.length} problem(s), ${report.applied ? 'applied' : 'nothing changed'}`,
+        );
       if (report.state === 'ours') {
         ctx.out('nothing to adopt: this database already has our migrations record (SequelizeMeta); use `npm run cli -- migrate`');
+        finish();
         return;
       }
       if (report.state === 'empty') {
         ctx.out('nothing to adopt: no tables of the original system in this database (npm start creates ours)');
+        finish();
         return;
       }
       ctx.out(apply ? 'db:adopt --apply' : 'db:adopt: dry run, nothing is changed (add --apply to make these changes)');
@@ -271,15 +332,18 @@ export const COMMANDS: Record<string, CliCommand> = {
       if (report.applied) {
         ctx.out(`adopted: the original's tables are kept in schema "${ORIGINAL_SCHEMA}"`);
         ctx.out(report.laterMigrations.length ? `applied later migrations: ${report.laterMigrations.join(', ')}` : 'no later migrations to apply');
+        finish();
         return;
       }
       if (report.unresolved.length > 0) {
         const message = `${report.unresolved.length} row(s) break our constraints and no flag says how to treat them; nothing was changed`;
         if (apply) throw new Error(message);
         ctx.out(message);
+        finish();
         return;
       }
       ctx.out('the dry run went through; run again with --apply (after a backup) to make these changes');
+      finish();
     },
   },
 };
@@ -340,8 +404,32 @@ function servicesOf(ctx: CliContext) {
     push: createDisabledPushSender(),
     gatewayLog,
     realtime: { publish: () => undefined },
+    metrics: createMetrics({ defaultMetrics: false }),
   });
   return { services, close: async () => void (await Promise.allSettled([gatewayLog.close(), mailer.close()])) };
+}
+
+function demoOf(ctx: CliContext) {
+  const { sequelize, models } = ctx.db;
+  const fingerprinter = createFingerprinter(ctx.config.fingerprint.key);
+  const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption), fingerprinter });
+  return createDemoService({
+    sequelize,
+    models,
+    hashing: createHashingCenter(ctx.config.auth),
+    wallet: createWalletService({ sequelize, models, config: ctx.config.xendit }),
+    referrals: createReferralService({
+      sequelize,
+      models,
+      bonusPoints: ctx.config.wallet.referralBonusPoints,
+      logger: ctx.logger,
+      payoutHoldDays: ctx.config.referral.payoutHoldDays,
+      fingerprinter,
+      bankAccountFingerprints: (username, transaction) => bankAccounts.fingerprintsOf(username, transaction),
+    }),
+    marketingOffers: createMarketingOfferService({ sequelize, models }),
+    vouchers: createVoucherService({ sequelize, models, voucherFile: ctx.config.voucherFile }),
+  });
 }
 
 function maintenanceOf(ctx: CliContext) {
@@ -387,7 +475,11 @@ export async function runCli(argv: string[], out = (line: string) => process.std
     }
     throw error;
   }
-  const logger = createLogger('warn', (line) => err(line));
+  if (command.notInProduction && config.isProduction) {
+    err(`${name} refuses to run in production (NODE_ENV=production): nothing was changed`);
+    return 1;
+  }
+  const logger = createLogger('warn', (line) => err(line), { format: config.server.logFormat });
   let db: Database | undefined;
   let redis: Redis | undefined;
   try {
@@ -396,7 +488,8 @@ export async function runCli(argv: string[], out = (line: string) => process.std
       redis = createRedis(config.redis);
       await redis.connect();
     }
-    await command.run(args, { config, logger, db, redis: redis as Redis, out });
+    const progress = (label: string) => createProgressReporter(label, { tty: Boolean(process.stderr.isTTY), write: err, writeSummary: out });
+    await command.run(args, { config, logger, db, redis: redis as Redis, out, progress });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.server.logLevel);
+  const logger = createLogger(config.server.logLevel, undefined, { format: config.server.logFormat });
   if (config.env === 'development' && config.developmentDefaultsInUse.length > 0) {
     logger.warn(`using development defaults for ${config.developmentDefaultsInUse.join(', ')}: set them before this server takes real traffic (production refuses them)`);
   }

@@ -19,6 +19,7 @@ import { createRedis } from './models/redis.js';
 import { buildRoutes } from './routers/index.js';
 import { isOriginalDatabase } from './services/adoption.service.js';
 import { createServices, type Clients, type Services } from './services/index.js';
+import { createMetrics, type Metrics, type PoolStats } from './services/metrics.service.js';
 import { attachPaymentStatusSocket, type PaymentStatusPublisher } from './socket/payment-status.socket.js';
 import { routeEngineSessions, type EngineSessionRouting } from './socket/engine-session-routing.js';
 import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
@@ -62,6 +63,8 @@ async function closeRedis(client: Redis): Promise<void> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** GET /metrics without auth on METRICS_PORT, when it is set (null otherwise). */
+  metricsUrl: string | null;
   httpServer: HttpServer;
   io: SocketServer;
   services: Services;
@@ -76,6 +79,8 @@ export interface StartOptions {
   /** Replace third-party clients (tests inject a recording push sender). */
   overrides?: Partial<Pick<Clients, 'push' | 'mailer' | 'sms' | 'xendit' | 'gatewayLog'>>;
   accessLogWrite?: (line: string) => void;
+  /** Colour the access log; defaults to whether stdout is a TTY. */
+  accessLogColours?: boolean;
   /** Port to listen on; defaults to config.server.port (tests pass 0). */
   port?: number;
   host?: string;
@@ -144,14 +149,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   // Socket.io is attached after the HTTP server exists; services publish through this late-bound holder.
   const realtime: { target?: PaymentStatusPublisher } = {};
+  // One registry per app: tests that boot several apps in a process never share counters.
+  const metrics = createMetrics({ pool: () => poolStatsOf(db) });
   const clients: Clients = {
     config,
     logger,
     db,
     redis,
-    xendit: options.overrides?.xendit ?? createXenditGateway(config.xendit, logger),
-    mailer: options.overrides?.mailer ?? createMailer(config.email, { isProduction: config.isProduction }, logger),
-    sms: options.overrides?.sms ?? createSmsSender(config.sms, logger, { isProduction: config.isProduction }),
+    metrics,
+    xendit: metrics.timeXenditCalls(options.overrides?.xendit ?? createXenditGateway(config.xendit, logger)),
+    mailer: metrics.countMailSends(options.overrides?.mailer ?? createMailer(config.email, { isProduction: config.isProduction }, logger)),
+    sms: metrics.countOtpSends(options.overrides?.sms ?? createSmsSender(config.sms, logger, { isProduction: config.isProduction })),
     push: options.overrides?.push ?? createFirebasePushSender(config.firebase, logger),
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
     realtime: {
@@ -177,7 +185,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     routes: buildRoutes(services),
     authenticators,
     version: VERSION,
+    metrics,
     accessLogWrite: options.accessLogWrite,
+    accessLogColours: options.accessLogColours,
   });
 
   const httpServer = createServer(app);
@@ -211,6 +221,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const { port } = httpServer.address() as AddressInfo;
 
+  let metricsServer: HttpServer | null = null;
+  if (config.metrics.port !== null) {
+    try {
+      metricsServer = await listenForMetrics(metrics, config.metrics.port, config.metrics.host);
+    } catch (error) {
+      httpServer.close();
+      await Promise.allSettled([sessionRouting.close(), db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
+      for (const client of [redis, pubClient, subClient]) client.disconnect();
+      throw new StartupError(`METRICS_PORT ${config.metrics.port} on ${config.metrics.host} cannot be listened on: ${(error as Error).message}`, error);
+    }
+  }
+  const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
+  const stopLedgerCheck =
+    config.metrics.ledgerCheckSeconds > 0
+      ? metrics.startLedgerCheck(() => services.wallet.countLedgerMismatches(), config.metrics.ledgerCheckSeconds * 1000, logger)
+      : () => undefined;
+
   const scheduledSync: ScheduledTask | null = scheduleXenditSync({
     enabled: config.xendit.syncEnabled,
     expression: config.xendit.syncCron,
@@ -232,6 +259,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (closing ??= (async () => {
       await scheduledSync?.stop();
       await scheduledErasure?.stop();
+      stopLedgerCheck();
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       // Stop accepting first; in-flight requests keep their connections until they are answered.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
@@ -256,5 +286,35 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ]);
     })());
 
-  return { url: `http://127.0.0.1:${port}`, port, httpServer, io, services, clients, close };
+  const metricsUrl = metricsAddress ? `http://127.0.0.1:${metricsAddress.port}/metrics` : null;
+  return { url: `http://127.0.0.1:${port}`, port, metricsUrl, httpServer, io, services, clients, close };
+}
+
+/** The PostgreSQL pool's connections, for the pool gauge (Sequelize's pool; absent before the first query). */
+function poolStatsOf(db: Database): PoolStats | undefined {
+  const pool = (db.sequelize.connectionManager as unknown as { pool?: Partial<PoolStats> }).pool;
+  if (!pool || typeof pool.size !== 'number') return undefined;
+  return { size: pool.size, available: pool.available ?? 0, using: pool.using ?? 0, waiting: pool.waiting ?? 0 };
+}
+
+/** METRICS_PORT: GET /metrics without auth (keep the port private), 404 for anything else. */
+async function listenForMetrics(metrics: Metrics, port: number, host: string): Promise<HttpServer> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
+      return;
+    }
+    metrics.render().then(
+      (text) => res.writeHead(200, { 'Content-Type': metrics.contentType }).end(text),
+      () => res.writeHead(500, { 'Content-Type': 'text/plain' }).end('metrics unavailable\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }

@@ -1,14 +1,20 @@
 import type { RequestHandler } from 'express';
 import morgan from 'morgan';
 
-const colour = (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`;
 
 // The URL is logged without its query string: tokens travel in ?token= links.
 morgan.token('path-only', (req) => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0] ?? '');
 morgan.token('rid', (_req, res) => String((res as unknown as { locals?: { requestId?: string } }).locals?.requestId ?? ''));
 
-/** The seed's coloured access log: method blue, url green, status yellow, response time cyan. Never bodies or headers. */
-export function createAccessLog(write: (line: string) => void = (line) => process.stdout.write(line)): RequestHandler {
+/**
+ * The seed's access log: method blue, url green, status yellow, response time cyan when `colours` (by default only
+ * when stdout is a TTY, so no ANSI codes land in PM2's log files), plain text otherwise. Never bodies or headers.
+ */
+export function createAccessLog(
+  write: (line: string) => void = (line) => process.stdout.write(line),
+  colours: boolean = Boolean(process.stdout.isTTY),
+): RequestHandler {
+  const colour = colours ? (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m` : (_code: number, text: string) => text;
   return morgan(
     (tokens, req, res) =>
       [

@@ -1,4 +1,5 @@
 import { QueryTypes, Sequelize } from 'sequelize';
+import type { ProgressReport } from '../utilities/progress.js';
 import type { Config } from '../../config/index.js';
 import { createMigrator, migrateUp } from '../migrations/index.js';
 import { withMigrationLock } from '../models/index.js';
@@ -441,7 +442,7 @@ export function createAdoptionService(deps: { postgres: Config['postgres']; logg
     return { state: 'empty', tables };
   }
 
-  async function runAdoption(sequelize: Sequelize, treat: AdoptionTreatments, apply: boolean): Promise<AdoptionReport> {
+  async function runAdoption(sequelize: Sequelize, treat: AdoptionTreatments, apply: boolean, onProgress?: ProgressReport): Promise<AdoptionReport> {
     const { state, tables } = await stateOf(sequelize);
     const report: AdoptionReport = { state, applied: false, changes: [], problems: [], unresolved: [], laterMigrations: [] };
     if (state !== 'original') return report;
@@ -473,6 +474,8 @@ export function createAdoptionService(deps: { postgres: Config['postgres']; logg
 
       const maps = tableMaps(treat).filter((m) => tables.includes(m.table));
       const copies: Array<{ map: TableMap; keep: string; resolve: (sql: string) => string }> = [];
+      let checked = 0;
+      onProgress?.({ phase: 'checking tables', done: 0, total: maps.length });
       for (const map of maps) {
         const has = sourceColumns(map.table);
         const resolve = (sql: string) => sql.replace(/\{([a-z_]+)\}/g, (_m, name: string) => (has.has(name) ? `s."${name}"` : 'NULL'));
@@ -542,6 +545,8 @@ export function createAdoptionService(deps: { postgres: Config['postgres']; logg
         const parts = [added.length ? `add ${added.join(', ')}` : '', retyped.length ? `type ${retyped.join(', ')}` : '', dropped.length ? `not carried over (kept in ${ORIGINAL_SCHEMA}): ${dropped.join(', ')}` : ''];
         const described = parts.filter(Boolean).join('; ');
         if (described) report.changes.push(`${map.table}: ${described}`);
+        checked += 1;
+        onProgress?.({ phase: 'checking tables', done: checked, total: maps.length });
       }
       for (const table of tables.filter((t) => REFERENCE_TABLES.has(t))) {
         report.changes.push(`${table}: our reference data (migration 0002) replaces the original's rows (kept in ${ORIGINAL_SCHEMA})`);
@@ -564,6 +569,8 @@ export function createAdoptionService(deps: { postgres: Config['postgres']; logg
       }
 
       // 2. Every row across, then what our rules need: a balance row per user, an opening ledger row per balance.
+      let tablesCopied = 0;
+      onProgress?.({ phase: 'copying tables', done: 0, total: copies.length });
       for (const { map, keep, resolve } of copies) {
         const names = Object.keys(map.columns);
         const exprs = names.map((name) => resolve(map.columns[name]!.expr));
@@ -581,6 +588,8 @@ export function createAdoptionService(deps: { postgres: Config['postgres']; logg
         if (names.includes('id') && target.some((col) => col.table_name === map.table && col.column_name === 'id' && col.has_default)) {
           await sequelize.query(`SELECT setval(pg_get_serial_sequence('public.${map.table}', 'id'), COALESCE((SELECT max(id) FROM public."${map.table}"), 0) + 1, false)`);
         }
+        tablesCopied += 1;
+        onProgress?.({ phase: 'copying tables', done: tablesCopied, total: copies.length });
       }
       const missingBalances = await select<{ username: string }>(
         sequelize,
@@ -634,12 +643,12 @@ export function createAdoptionService(deps: { postgres: Config['postgres']; logg
     },
 
     /** Dry run by default (everything runs, then rolls back); `apply` commits and then runs the later migrations. */
-    async adopt(options: { apply: boolean; treat: AdoptionTreatments }): Promise<AdoptionReport> {
+    async adopt(options: { apply: boolean; treat: AdoptionTreatments; onProgress?: ProgressReport }): Promise<AdoptionReport> {
       return withMigrationLock(postgres, async () => {
         const sequelize = openSingleConnection();
         let report: AdoptionReport;
         try {
-          report = await runAdoption(sequelize, options.treat, options.apply);
+          report = await runAdoption(sequelize, options.treat, options.apply, options.onProgress);
         } finally {
           await sequelize.close();
         }

@@ -9,6 +9,7 @@ import type { DeviceSessionService } from './device-session.service.js';
 import type { SecurityActivityService } from './security-activity.service.js';
 import type { RegistrationService } from './registration.service.js';
 import type { IssuedToken, TokenService } from './token.service.js';
+import type { LoginOutcome, Metrics } from './metrics.service.js';
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
@@ -64,6 +65,7 @@ export function createAuthService(deps: {
   logger: Logger;
   /** An account awaiting deletion (account-deletion.service.ts): its cancel token, answered with the 403. */
   pendingDeletionOf?: (username: string) => Promise<{ scheduled_for: Date; cancel_token: string } | null>;
+  metrics?: Pick<Metrics, 'logins'>;
 }) {
   const { sequelize, models, hashing, tokens, limits, registration, deviceSessions, activity, logger } = deps;
   /**
@@ -114,14 +116,27 @@ export function createAuthService(deps: {
     return pwd;
   }
 
+  /** Counts the login by the outcome `attempt` leaves in `outcome.value` (error unless it says otherwise). */
+  async function counted<T>(attempt: (outcome: { value: LoginOutcome }) => Promise<T>): Promise<T> {
+    const outcome: { value: LoginOutcome } = { value: 'error' };
+    try {
+      return await attempt(outcome);
+    } finally {
+      deps.metrics?.logins.inc({ outcome: outcome.value });
+    }
+  }
+
   return {
-    async login(input: LoginInput): Promise<LoginResult> {
+    login: (input: LoginInput): Promise<LoginResult> => counted(async (outcome) => {
       const identifier = input.identifier.trim();
       const account = await findAccount(identifier);
       // Unknown identifiers get a lockout counter of their own, so locking behaves the same for them.
       const accountKey = account ? account.username : `unknown:${identifier.toLowerCase()}`;
       // Reserved before any hashing: a parallel burst gets no more password checks than the limits allow.
-      const attempt = await limits.reserveLoginAttempt(accountKey, input.ip);
+      const attempt = await limits.reserveLoginAttempt(accountKey, input.ip).catch((error: unknown) => {
+        if (error instanceof AppError && error.status === 429) outcome.value = 'locked';
+        throw error;
+      });
 
       let right: boolean;
       let pending: Awaited<ReturnType<RegistrationService['findPending']>> = null;
@@ -140,6 +155,7 @@ export function createAuthService(deps: {
       }
       const client = { ip: input.ip, device: input.device ?? input.userAgent ?? null };
       if (!right) {
+        outcome.value = 'invalid_credentials';
         const { accountLocked } = await attempt.failed();
         if (account) {
           await activity.record(account.username, 'login_failed', client);
@@ -148,9 +164,13 @@ export function createAuthService(deps: {
         throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
       }
       await attempt.succeeded();
-      if (!account) throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
+      if (!account) {
+        outcome.value = 'not_confirmed';
+        throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
+      }
 
       if (account.disabled) {
+        outcome.value = 'disabled';
         // Only with the right password, like every other 403 here: a wrong one does not reveal the deletion.
         const deletion = await deps.pendingDeletionOf?.(account.username);
         if (deletion) {
@@ -168,7 +188,8 @@ export function createAuthService(deps: {
       const newDevice = await activity.isNewDevice(account.username, device, sessionId);
       await activity.record(account.username, 'login_succeeded', { ip: input.ip, device }, { session_id: sessionId, new_device: newDevice });
       const { jti } = jwt.decode(issued.token, { json: true }) as { jti: string };
+      outcome.value = 'success';
       return { ...issued, username: account.username, agent, jti, sid: sessionId };
-    },
+    }),
   };
 }

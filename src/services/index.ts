@@ -45,6 +45,7 @@ import { createPaymentAnomalyService } from './payment-anomaly.service.js';
 import { createSyncLockService, type SyncJob } from './sync-lock.service.js';
 import { createAccountDeletionService } from './account-deletion.service.js';
 import { createDataExportService } from './data-export.service.js';
+import type { Metrics } from './metrics.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -59,13 +60,15 @@ export interface Clients {
   gatewayLog: GatewayLog;
   /** Late-bound: Socket.io is attached after the HTTP server exists. */
   realtime: PaymentStatusPublisher;
+  /** This app's Prometheus registry and metrics. */
+  metrics: Metrics;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
 /** Builds the service graph by hand. Each service receives only what it uses. */
 export function createServices(clients: Clients) {
-  const { config, db, redis, logger } = clients;
+  const { config, db, redis, logger, metrics } = clients;
   const models = db.models;
   const hashing = createHashingCenter(config.auth);
   const tokens = createTokenService({
@@ -79,7 +82,7 @@ export function createServices(clients: Clients) {
       userRevoked: (username) => clients.realtime.disconnectUser?.(username),
     },
   });
-  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize });
+  const limits = createRateLimitService({ redis, limits: config.limits, sequelize: db.sequelize, metrics });
   const apiKeys = createApiKeyService({ auth: config.auth, redis, models, hashing, limits });
   const idempotency = createIdempotencyService({ sequelize: db.sequelize, leaseSeconds: config.idempotency.leaseSeconds, logger });
   const encryptor = createEncryptor(config.encryption);
@@ -116,6 +119,7 @@ export function createServices(clients: Clients) {
     ...authServiceDeps,
     registration,
     deviceSessions,
+    metrics,
     pendingDeletionOf: (username) => accountDeletion.pendingDeletionOf(username),
   });
   authDeps.localLogin = createLocalLogin(async (input) => {
@@ -160,6 +164,7 @@ export function createServices(clients: Clients) {
     invoiceListXenditReads: config.budgets.invoiceListXenditReads,
     hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
     anomalies,
+    metrics,
   });
   // Issue 6: QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
   const qrCodes = createQrCodeService({ referral: config.referral, models, invoices: payments });
@@ -174,6 +179,7 @@ export function createServices(clients: Clients) {
     gatewayLog: clients.gatewayLog,
     push: clients.push,
     anomalies,
+    metrics,
   });
   /** One tick of the sync job: pending invoices, then pending payouts. Run under the Redis lock by the scheduler. */
   const runXenditSync: SyncJob = async () => {
@@ -192,5 +198,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow };
+  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics };
 }

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { DecryptionError, type Encryptor } from '../utilities/encrypt.js';
+import type { ProgressReport } from '../utilities/progress.js';
 
 export interface BalanceSyncResult {
   /** user_balance rows created. */
@@ -50,23 +51,39 @@ export function createMaintenanceService(deps: { sequelize: Sequelize; encryptor
      * the user's ledger (user_transaction.balance_delta, so SUM(balance_delta) = balance holds) and its points the
      * net of point_mutation, both 0 for a user without history. Idempotent: a second run creates nothing.
      */
-    async syncInitBalance(): Promise<BalanceSyncResult> {
+    async syncInitBalance(options: { batchSize?: number; onProgress?: ProgressReport } = {}): Promise<BalanceSyncResult> {
+      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
       return sequelize.transaction(async (transaction) => {
-        const rows = await sequelize.query<{ username: string; balance: string; points: number }>(
-          `WITH missing AS (
-             SELECT l.username,
-                    COALESCE((SELECT SUM(t.balance_delta) FROM user_transaction t WHERE t.username = l.username), 0) AS balance,
-                    COALESCE((SELECT SUM(CASE WHEN p.type = 'CREDIT' THEN p.amount ELSE -p.amount END)
-                                FROM point_mutation p WHERE p.username = l.username), 0) AS points
-               FROM user_login l
-              WHERE NOT EXISTS (SELECT 1 FROM user_balance b WHERE b.username = l.username)
-           )
-           INSERT INTO user_balance (username, balance, points, created_at, updated_at)
-           SELECT username, balance, points, now(), now() FROM missing WHERE balance >= 0 AND points >= 0
-           ON CONFLICT (username) DO NOTHING
-           RETURNING username, balance, points`,
+        const missingUsers = await sequelize.query<{ username: string }>(
+          `SELECT l.username FROM user_login l
+            WHERE NOT EXISTS (SELECT 1 FROM user_balance b WHERE b.username = l.username)
+            ORDER BY l.username`,
           { type: QueryTypes.SELECT, transaction },
         );
+        const phase = 'user_balance';
+        options.onProgress?.({ phase, done: 0, total: missingUsers.length });
+        const rows: Array<{ username: string; balance: string; points: number }> = [];
+        for (let start = 0; start < missingUsers.length; start += batchSize) {
+          const usernames = missingUsers.slice(start, start + batchSize).map((row) => row.username);
+          const inserted = await sequelize.query<{ username: string; balance: string; points: number }>(
+            `WITH missing AS (
+               SELECT l.username,
+                      COALESCE((SELECT SUM(t.balance_delta) FROM user_transaction t WHERE t.username = l.username), 0) AS balance,
+                      COALESCE((SELECT SUM(CASE WHEN p.type = 'CREDIT' THEN p.amount ELSE -p.amount END)
+                                  FROM point_mutation p WHERE p.username = l.username), 0) AS points
+                 FROM user_login l
+                WHERE l.username IN (:usernames)
+                  AND NOT EXISTS (SELECT 1 FROM user_balance b WHERE b.username = l.username)
+             )
+             INSERT INTO user_balance (username, balance, points, created_at, updated_at)
+             SELECT username, balance, points, now(), now() FROM missing WHERE balance >= 0 AND points >= 0
+             ON CONFLICT (username) DO NOTHING
+             RETURNING username, balance, points`,
+            { type: QueryTypes.SELECT, transaction, replacements: { usernames } },
+          );
+          rows.push(...inserted);
+          options.onProgress?.({ phase, done: Math.min(start + batchSize, missingUsers.length), total: missingUsers.length });
+        }
         const skipped = await sequelize.query<{ username: string }>(
           `SELECT l.username FROM user_login l
             WHERE NOT EXISTS (SELECT 1 FROM user_balance b WHERE b.username = l.username)
@@ -83,16 +100,16 @@ export function createMaintenanceService(deps: { sequelize: Sequelize; encryptor
      * batches of `batchSize` rows, one transaction per batch with the rows locked, so a concurrent edit waits
      * instead of being overwritten. Rows that cannot be decrypted are reported and left as they are.
      */
-    async reencryptAll(options: { batchSize?: number } = {}): Promise<ReencryptResult[]> {
+    async reencryptAll(options: { batchSize?: number; onProgress?: ProgressReport } = {}): Promise<ReencryptResult[]> {
       const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
       const results: ReencryptResult[] = [];
-      for (const target of ENCRYPTED_COLUMNS) results.push(await reencryptColumn(target, batchSize));
+      for (const target of ENCRYPTED_COLUMNS) results.push(await reencryptColumn(target, batchSize, options.onProgress));
       return results;
     },
   };
 
-  async function reencryptColumn(target: EncryptedColumn, batchSize: number): Promise<ReencryptResult> {
+  async function reencryptColumn(target: EncryptedColumn, batchSize: number, onProgress?: ProgressReport): Promise<ReencryptResult> {
     const { table, column } = target;
     const result: ReencryptResult = { table, column, alreadyCurrent: 0, reencrypted: 0, encryptedPlaintext: 0, failed: [] };
     const currentPrefix = `${CIPHERTEXT_PREFIX}${currentKeyId}.`;
@@ -101,6 +118,15 @@ export function createMaintenanceService(deps: { sequelize: Sequelize; encryptor
       { type: QueryTypes.SELECT, replacements: { length: currentPrefix.length, prefix: currentPrefix } },
     );
     result.alreadyCurrent = counted?.count ?? 0;
+    const [pending] = await sequelize.query<{ count: string }>(
+      `SELECT COUNT(*) AS count FROM ${table} WHERE left(${column}, :length) <> :prefix`,
+      { type: QueryTypes.SELECT, replacements: { length: currentPrefix.length, prefix: currentPrefix } },
+    );
+    const phase = `${table}.${column}`;
+    // Rows written meanwhile may add a few: the total is the count when the job began.
+    const total = Number(pending?.count ?? 0);
+    let done = 0;
+    onProgress?.({ phase, done, total });
 
     let afterId = 0;
     for (;;) {
@@ -131,6 +157,8 @@ export function createMaintenanceService(deps: { sequelize: Sequelize; encryptor
         }
         return rows.length;
       });
+      done += batchSeen;
+      onProgress?.({ phase, done, total: Math.max(total, done) });
       if (batchSeen < batchSize) break;
     }
     return result;

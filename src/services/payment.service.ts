@@ -21,6 +21,8 @@ import type { Logger } from '../utilities/logger.js';
 import type { CheckoutBudgetService } from './checkout-budget.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
+import type { CallbackOutcome, Metrics } from './metrics.service.js';
+import type { ProgressReport } from '../utilities/progress.js';
 
 export const INVOICE_NOT_FOUND = 'Invoice Not Found';
 export const INVOICE_ALREADY_PAID = 'Invoice Already Paid';
@@ -57,6 +59,17 @@ export interface InvoiceUpdate {
 }
 
 export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected' | 'anomaly';
+
+/** How an invoice callback is counted: paid credits the wallet, settled is a note after paid, unchanged a repeat. */
+const CALLBACK_OUTCOME: Record<ApplyOutcome, CallbackOutcome> = {
+  paid: 'credited',
+  settled: 'settled',
+  unchanged: 'duplicate',
+  rejected: 'rejected',
+  anomaly: 'conflicting',
+  expired: 'expired',
+  unknown: 'unknown',
+};
 export type UpdateSource = 'callback' | 'sync' | 'cancel' | 'detail';
 
 interface TransactionRow {
@@ -96,6 +109,7 @@ export interface PaymentServiceDeps {
   hooks: { completeReferral?: (username: string, topUp: { transactionId: string }) => Promise<unknown> };
   /** Where a PAID after a local EXPIRED is recorded for operators. */
   anomalies: PaymentAnomalyService;
+  metrics?: Pick<Metrics, 'callbacks'>;
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
@@ -510,6 +524,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       },
       'callback',
     );
+    deps.metrics?.callbacks.inc({ kind: 'invoice', outcome: CALLBACK_OUTCOME[outcome] });
     const message = outcome === 'unknown' ? 'ignored' : outcome === 'rejected' ? 'rejected' : 'processed';
     return { status: true, message, outcome };
   }
@@ -646,7 +661,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
    * the back of the queue and cannot starve the others. `updated` counts the flips this run made itself; a racing
    * runner's flips are not counted twice. `usernames` limits a run to some users (operator CLI, tests).
    */
-  async function expireStatusUpdater(options: { batchSize?: number; usernames?: string[] } = {}): Promise<SyncSummary> {
+  async function expireStatusUpdater(options: { batchSize?: number; usernames?: string[]; onProgress?: ProgressReport } = {}): Promise<SyncSummary> {
     const byUser = options.usernames?.length ? 'AND username IN (:usernames)' : '';
     const rows = await sequelize.query<{ reference_id: string; id: string }>(
       `SELECT id, reference_id FROM user_transaction
@@ -658,6 +673,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       },
     );
     const summary: SyncSummary = { checked: 0, updated: 0, failed: 0 };
+    options.onProgress?.({ phase: 'invoices', done: 0, total: rows.length });
     for (const row of rows) {
       summary.checked += 1;
       try {
@@ -675,6 +691,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           reason: (error as Error).message,
         });
       }
+      options.onProgress?.({ phase: 'invoices', done: summary.checked, total: rows.length });
     }
     return summary;
   }

@@ -32,6 +32,8 @@ import type { Logger } from '../utilities/logger.js';
 import type { BankAccountService } from './bank-account.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
+import type { CallbackOutcome, Metrics } from './metrics.service.js';
+import type { ProgressReport } from '../utilities/progress.js';
 
 export const PAYOUT_NOT_FOUND = 'Payout Not Found';
 
@@ -79,6 +81,15 @@ export interface PayoutUpdate {
 
 export type PayoutOutcome = 'unknown' | 'succeeded' | 'refunded' | 'unchanged' | 'anomaly';
 
+/** How a payout callback is counted. */
+const CALLBACK_OUTCOME: Record<PayoutOutcome, CallbackOutcome> = {
+  succeeded: 'succeeded',
+  refunded: 'refunded',
+  unchanged: 'duplicate',
+  anomaly: 'conflicting',
+  unknown: 'unknown',
+};
+
 export type PayoutService = ReturnType<typeof createPayoutService>;
 
 export const idempotencyKeyOf = (transactionId: string) => `payout-${transactionId}`;
@@ -94,6 +105,7 @@ export function createPayoutService(deps: {
   gatewayLog: GatewayLog;
   push: PushSender;
   anomalies: PaymentAnomalyService;
+  metrics?: Pick<Metrics, 'payouts' | 'callbacks'>;
 }) {
   const { sequelize, models, xendit, wallet, logger } = deps;
 
@@ -201,6 +213,7 @@ export function createPayoutService(deps: {
       return flipped;
     });
     if (!moved) return { outcome: (await recordContradiction(row.id, status, update, source)) ? 'anomaly' : 'unchanged', row };
+    deps.metrics?.payouts.inc({ status });
     notify(moved, source);
     return { outcome: REFUNDING.has(status) ? 'refunded' : 'succeeded', row: moved };
   }
@@ -404,6 +417,7 @@ export function createPayoutService(deps: {
 
   /** POST /payout, step 2, once the debit is committed: Xendit, then the payout as it now is. */
   async function submitPayout(username: string, id: string) {
+    deps.metrics?.payouts.inc({ status: 'PENDING' });
     await submit(await loadPayout(id), 'request');
     return describeOwnPayout(username, id);
   }
@@ -432,11 +446,15 @@ export function createPayoutService(deps: {
     data: { id?: string; reference_id?: string; status?: string; failure_code?: string };
   }) {
     const status = EVENT_STATUS[body.event] ?? body.data.status;
-    if (!status) return { status: true as const, message: 'ignored', outcome: 'unknown' as PayoutOutcome };
+    if (!status) {
+      deps.metrics?.callbacks.inc({ kind: 'payout', outcome: 'unknown' });
+      return { status: true as const, message: 'ignored', outcome: 'unknown' as PayoutOutcome };
+    }
     const { outcome } = await applyPayoutStatus(
       { referenceId: body.data.reference_id, payoutId: body.data.id, status, failureCode: body.data.failure_code ?? null },
       'callback',
     );
+    deps.metrics?.callbacks.inc({ kind: 'payout', outcome: CALLBACK_OUTCOME[outcome] });
     return { status: true as const, message: outcome === 'unknown' ? 'ignored' : 'processed', outcome };
   }
 
@@ -445,7 +463,7 @@ export function createPayoutService(deps: {
    * Xendit never acknowledged them, or re-read from Xendit when it did (a lost callback).
    */
   async function syncPendingPayouts(
-    options: { batchSize?: number; olderThanSeconds?: number; usernames?: string[] } = {},
+    options: { batchSize?: number; olderThanSeconds?: number; usernames?: string[]; onProgress?: ProgressReport } = {},
   ): Promise<SyncSummary> {
     const byUser = options.usernames?.length ? 'AND username IN (:usernames)' : '';
     const rows = await sequelize.query<PayoutRow>(
@@ -458,6 +476,7 @@ export function createPayoutService(deps: {
       },
     );
     const summary: SyncSummary = { checked: 0, updated: 0, failed: 0 };
+    options.onProgress?.({ phase: 'payouts', done: 0, total: rows.length });
     for (const row of rows) {
       summary.checked += 1;
       let failure: unknown;
@@ -487,6 +506,7 @@ export function createPayoutService(deps: {
         summary.failed += 1;
         logger.warn('xendit sync: payout check failed', { transactionId: row.id, reason: (failure as Error).message });
       }
+      options.onProgress?.({ phase: 'payouts', done: summary.checked, total: rows.length });
     }
     return summary;
   }

@@ -4,6 +4,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { ServiceUnavailableError, TooManyRequestsError } from '../errors/app-error.js';
+import type { Metrics } from './metrics.service.js';
 
 /** What a send is for; the otp_tracker `otp_type` column. */
 export type SendPurpose = 'REGISTER' | 'RESET_PWD';
@@ -59,7 +60,7 @@ export interface ReservedAttempt {
  * conditional upsert in PostgreSQL) and given back where the rule says so, so a parallel burst can never get more
  * than the limit through. Per-address limits key IPv6 clients by their /64 (addressKey).
  */
-export function createRateLimitService(deps: { redis: Redis; limits: Config['limits']; sequelize: Sequelize }) {
+export function createRateLimitService(deps: { redis: Redis; limits: Config['limits']; sequelize: Sequelize; metrics?: Pick<Metrics, 'lockouts'> }) {
   const { redis, limits, sequelize } = deps;
   const limiter = (keyPrefix: string, points: number, duration: number) =>
     new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${keyPrefix}`, points, duration });
@@ -150,8 +151,14 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
         // The reservation that reached a limit locks for LOGIN_LOCKOUT_SECONDS from now.
         const accountLocked = account >= loginPerAccount.points;
         try {
-          if (accountLocked) await loginPerAccount.block(accountKey, limits.loginLockoutSeconds);
-          if (network >= loginPerIp.points) await loginPerIp.block(address, limits.loginLockoutSeconds);
+          if (accountLocked) {
+            await loginPerAccount.block(accountKey, limits.loginLockoutSeconds);
+            deps.metrics?.lockouts.inc({ scope: 'account' });
+          }
+          if (network >= loginPerIp.points) {
+            await loginPerIp.block(address, limits.loginLockoutSeconds);
+            deps.metrics?.lockouts.inc({ scope: 'network' });
+          }
         } catch {
           throw unavailable();
         }

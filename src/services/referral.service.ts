@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { ProgressReport } from '../utilities/progress.js';
 import type { Models } from '../models/index.js';
 import { normalizeIdentifier, type Fingerprinter, type FingerprintKind } from '../utilities/fingerprint.js';
 import type { Logger } from '../utilities/logger.js';
@@ -119,7 +120,9 @@ export function createReferralService(deps: {
      * The sync job's step: decides every pending referral whose qualifying top-up is older than the hold. Returns how
      * many were looked at, completed (bonus credited) and rejected (a rule withheld it).
      */
-    async completeDueReferrals(options: { batchSize?: number } = {}): Promise<{ checked: number; completed: number; rejected: number; failed: number }> {
+    async completeDueReferrals(
+      options: { batchSize?: number; onProgress?: ProgressReport } = {},
+    ): Promise<{ checked: number; completed: number; rejected: number; failed: number }> {
       const due = await sequelize.query<{ id: number }>(
         `SELECT id FROM referral_history
           WHERE status = 'pending' AND qualified_at IS NOT NULL AND qualified_at <= now() - make_interval(days => :hold)
@@ -127,6 +130,7 @@ export function createReferralService(deps: {
         { replacements: { hold: payoutHoldDays, limit: options.batchSize ?? 500 }, type: QueryTypes.SELECT },
       );
       const summary = { checked: 0, completed: 0, rejected: 0, failed: 0 };
+      options.onProgress?.({ phase: 'referral bonuses', done: 0, total: due.length });
       for (const { id } of due) {
         summary.checked += 1;
         try {
@@ -137,6 +141,7 @@ export function createReferralService(deps: {
           summary.failed += 1;
           logger.error('deciding a referral bonus failed; it stays pending for the next run', { referralId: id, error });
         }
+        options.onProgress?.({ phase: 'referral bonuses', done: summary.checked, total: due.length });
       }
       return summary;
     },

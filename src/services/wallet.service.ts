@@ -168,5 +168,18 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
     return { balance: toDecimalString(row?.balance ?? '0'), ledger: toDecimalString(row?.ledger ?? '0') };
   }
 
-  return { parseAmount, getBalance, debit, credit, creditBalanceOnly, decrease, reconcile };
+  /** How many wallets hold a balance other than the sum of their ledger rows (the periodic ledger check; should be 0). */
+  async function countLedgerMismatches(): Promise<number> {
+    const [row] = await sequelize.query<{ mismatched: number }>(
+      `SELECT COUNT(*)::int AS mismatched
+         FROM user_balance b
+         LEFT JOIN (SELECT username, SUM(balance_delta) AS ledger FROM user_transaction GROUP BY username) t
+           ON t.username = b.username
+        WHERE b.balance <> COALESCE(t.ledger, 0)`,
+      { type: QueryTypes.SELECT },
+    );
+    return row?.mismatched ?? 0;
+  }
+
+  return { parseAmount, getBalance, debit, credit, creditBalanceOnly, decrease, reconcile, countLedgerMismatches };
 }

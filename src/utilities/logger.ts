@@ -1,16 +1,42 @@
-import { inspect } from 'node:util';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, stdTimeFunctions } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
-const ORDER: Record<LogLevel, number> = { silent: -1, error: 0, warn: 1, info: 2, debug: 3 };
+/** json: one JSON object per line (production); pretty: one readable line per event (development). */
+export type LogFormat = 'json' | 'pretty';
 
 /** Keys whose values never reach a log line, wherever they sit in the logged object. */
 const SECRET_KEY = /pass(word)?|pwd|token|secret|otp|authorization|api_?key|cookie|account_?number|^key$/i;
+/** Keys pino writes itself: meta keys of the same name are nested under `meta` instead of overwriting them. */
+const RESERVED_KEYS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'requestId', 'err']);
 
 export interface Logger {
   error(message: string, meta?: unknown): void;
   warn(message: string, meta?: unknown): void;
   info(message: string, meta?: unknown): void;
   debug(message: string, meta?: unknown): void;
+}
+
+export interface LoggerOptions {
+  /** Default: json. */
+  format?: LogFormat;
+  /** ANSI colours in the pretty format; default: only when the default sink (stdout) is a TTY. */
+  colours?: boolean;
+}
+
+/**
+ * The request a piece of work serves. The request-id middleware enters it; every log line written inside (however
+ * deep in services, integrations or their awaited callbacks) carries its id.
+ */
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+export function runWithRequestId<T>(requestId: string, work: () => T): T {
+  return requestScope.run({ requestId }, work);
+}
+
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
 }
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -24,20 +50,65 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-/** The one app logger: one line per event, secrets redacted by key name. `sink` exists so tests can capture output. */
-export function createLogger(
-  level: LogLevel,
-  sink: (line: string, isError: boolean) => void = (line, isError) => (isError ? process.stderr : process.stdout).write(`${line}\n`),
-): Logger {
-  const write = (lvl: Exclude<LogLevel, 'silent'>, message: string, meta?: unknown) => {
-    if (ORDER[lvl] > ORDER[level]) return;
-    const details = meta === undefined ? '' : ` ${inspect(redact(meta), { depth: 6, breakLength: Infinity, colors: false })}`;
-    sink(`${new Date().toISOString()} ${lvl.toUpperCase()} ${message}${details}`, lvl === 'error' || lvl === 'warn');
-  };
-  return {
-    error: (m, meta) => write('error', m, meta),
-    warn: (m, meta) => write('warn', m, meta),
-    info: (m, meta) => write('info', m, meta),
-    debug: (m, meta) => write('debug', m, meta),
-  };
+/** The fields a call's `meta` adds to its line: an Error as `err`, an object's keys, anything else as `detail`. */
+function fieldsOf(meta: unknown): Record<string, unknown> {
+  if (meta === undefined) return {};
+  if (meta instanceof Error) return { err: meta };
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return { detail: meta };
+  const fields: Record<string, unknown> = {};
+  const clashing: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(meta)) (RESERVED_KEYS.has(k) ? clashing : fields)[k] = v;
+  if (Object.keys(clashing).length > 0) fields.meta = clashing;
+  return fields;
+}
+
+/**
+ * The one app logger, built on pino: one line per event with level, time, pid, the request id of the request being
+ * served (if any) and the call's details, secrets redacted by key name at any depth. `sink` receives each line without
+ * its newline (tests capture output with it); by default warn and error lines go to stderr, the others to stdout (so
+ * PM2's error log holds what needs attention).
+ */
+export function createLogger(level: LogLevel, sink?: (line: string, isError: boolean) => void, options: LoggerOptions = {}): Logger {
+  const format = options.format ?? 'json';
+  const write = sink ?? ((line: string, isError: boolean) => (isError ? process.stderr : process.stdout).write(`${line}\n`));
+  // pino writes synchronously inside the call, so the level of the line being written is known here.
+  let writingError = false;
+  const prettify =
+    format === 'pretty'
+      ? prettyFactory({
+          colorize: options.colours ?? (sink === undefined && Boolean(process.stdout.isTTY)),
+          translateTime: 'SYS:standard',
+          ignore: 'pid,hostname',
+          singleLine: true,
+        })
+      : undefined;
+  const base = pino(
+    {
+      level,
+      base: { pid: process.pid },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redact(object) as Record<string, unknown>,
+      },
+      serializers: { err: (error: unknown) => redact(error) },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+    },
+    {
+      write(chunk: string) {
+        const line = prettify ? prettify(chunk) : chunk;
+        write(line.replace(/\n$/, ''), writingError);
+      },
+    },
+  );
+  const at =
+    (lvl: Exclude<LogLevel, 'silent'>) =>
+    (message: string, meta?: unknown): void => {
+      writingError = lvl === 'error' || lvl === 'warn';
+      base[lvl](fieldsOf(meta), message);
+    };
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

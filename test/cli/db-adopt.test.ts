@@ -76,6 +76,18 @@ describe('npm run cli -- db:adopt: a database of the original system becomes our
     assert.deepEqual(await snapshot(original), before, 'a dry run changes nothing');
   });
 
+  it('when a dry run runs without a TTY, then each phase reports progress on stderr and a summary ends stdout', async () => {
+    const run = await adopt('--negative=zero', '--phones=normalize', '--orphans=skip', '--invalid=skip');
+    assert.equal(run.code, 0, run.stderr);
+    const lines = [...run.stderr.matchAll(/^db:adopt checking tables: (\d+)\/(\d+) \(\d+%\)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    assert.ok(lines.length >= 2, run.stderr);
+    assert.equal(lines[0]?.[0], 0);
+    assert.equal(lines[lines.length - 1]?.[0], lines[lines.length - 1]?.[1], 'the last line says every table was checked');
+    assert.doesNotMatch(run.stderr, /\x1b\[/);
+    const out = run.stdout.trimEnd().split('\n');
+    assert.match(out[out.length - 1] ?? '', /^db:adopt: \d+ change\(s\), \d+ problem\(s\), nothing changed, done in \d+\.\ds$/);
+  });
+
   it('when --apply is given while such rows remain untreated, then it refuses (exit 1) and changes nothing; flags alone cannot fix a case-duplicate email', async () => {
     const before = await snapshot(original);
     const refused = await adopt('--apply');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { createUser, type TestUser } from '../helpers/factories.js';
+import { appLogEntries } from '../helpers/logs.js';
 import { useTestServer, type TestContext } from '../helpers/server.js';
 import { runCliProcess } from '../cli/run-cli.js';
 import { checkout, eventually, ledgerOf, postCallback, postPayoutCallback, transactionRow } from './payment-helpers.js';
@@ -157,7 +158,7 @@ describe('when Xendit reports a status that contradicts a final local one', () =
       { kind: 'PAYOUT_SUCCEEDED_AFTER_FAILED', local_status: 'FAILED', reported_status: 'SUCCEEDED', occurrences: 2 },
     ]);
     assert.ok(
-      ctx.logs.some((line) => /\bERROR\b.*PAYOUT_SUCCEEDED_AFTER_FAILED/.test(line)),
+      appLogEntries(ctx.logs).some((entry) => entry.level === 'error' && JSON.stringify(entry).includes('PAYOUT_SUCCEEDED_AFTER_FAILED')),
       'the anomaly is logged as an error',
     );
   });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { PushSender } from '../../src/integrations/fcm.js';
 import type { CheckoutLogEntry, GatewayLog } from '../../src/integrations/gateway-log.js';
 import { createServiceCredentials, createUser } from '../helpers/factories.js';
+import { appLogEntries } from '../helpers/logs.js';
 import { useTestServer } from '../helpers/server.js';
 import {
   checkout,
@@ -168,7 +169,7 @@ describe('wallet top-up through a Xendit invoice', () => {
     assert.equal((await transactionRow(ctx, { id: invoice.external_id }))?.status, 'PENDING');
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '0.00', ledger: '0.00' });
     assert.ok(
-      ctx.logs.some((line) => line.includes('ERROR') && line.includes('paid invoice refused') && line.includes(invoice.external_id)),
+      appLogEntries(ctx.logs).some((entry) => entry.level === 'error' && entry.msg.includes('paid invoice refused') && JSON.stringify(entry).includes(invoice.external_id)),
     );
   });
 

@@ -1,0 +1,16 @@
+import type { createMetricsController } from '../controllers/metrics.controller.js';
+import type { RouteDeclaration } from './route.js';
+
+export function metricsRoutes(controller: ReturnType<typeof createMetricsController>): RouteDeclaration[] {
+  return [
+    {
+      method: 'get',
+      path: '/metrics',
+      auth: 'basic',
+      summary: 'Prometheus metrics (text format): HTTP, logins, lockouts, OTP and mail sends, callbacks, payouts, Xendit, pool, event loop, ledger check',
+      tags: ['System'],
+      response: { status: 200, description: 'Prometheus text exposition format 0.0.4', contentType: 'text/plain', schema: { type: 'string' } },
+      handler: controller.getMetrics,
+    },
+  ];
+}
