@@ -36,6 +36,8 @@ import { createEmailVerificationController } from '../controllers/email-verifica
 import { emailVerificationRoutes } from './email-verification.route.js';
 import { createAccountController } from '../controllers/account.controller.js';
 import { accountRoutes } from './account.route.js';
+import { createPhoneChangeController } from '../controllers/phone-change.controller.js';
+import { phoneChangeRoutes } from './phone-change.route.js';
 
 /** Every route of the API, feature by feature. A route that is not listed here does not exist. */
 export function buildRoutes(services: Services): RouteDeclaration[] {
@@ -67,5 +69,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
     ...deviceSessionRoutes(createDeviceSessionController(services.deviceSessions, services.activity)),
     ...accountRoutes(createAccountController({ accountDeletion: services.accountDeletion, dataExport: services.dataExport })),
+    ...phoneChangeRoutes(createPhoneChangeController(services.phoneChange)),
   ];
 }

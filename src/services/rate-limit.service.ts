@@ -6,7 +6,7 @@ import type { Config } from '../../config/index.js';
 import { ServiceUnavailableError, TooManyRequestsError } from '../errors/app-error.js';
 
 /** What a send is for; the otp_tracker `otp_type` column. */
-export type SendPurpose = 'REGISTER' | 'RESET_PWD';
+export type SendPurpose = 'REGISTER' | 'RESET_PWD' | 'CHANGE_EMAIL' | 'CHANGE_PHONE';
 
 export type RateLimitService = ReturnType<typeof createRateLimitService>;
 
