@@ -1,5 +1,7 @@
 import type { createEmailVerificationController } from '../controllers/email-verification.controller.js';
 import {
+  cancelEmailChangeBody,
+  cancelEmailChangeQuery,
   changeEmailBody,
   changeEmailResponse,
   confirmEmailBody,
@@ -38,12 +40,35 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       method: 'post',
       path: '/user/email',
       auth: 'jwt',
-      summary: 'Mail a confirmation link for a new email (or again for the current unconfirmed one); the address changes only when the link is confirmed',
+      summary:
+        'Change the email: {new_email, password} mails a confirmation link to the new address and a notice with a cancel link to the old one ({email} alone binds an address to an account without a confirmed one); the address changes only when the link is confirmed',
       tags: ['Profile'],
       schemas: { body: changeEmailBody },
       response: { status: 200, schema: changeEmailResponse },
-      errors: [404, 409, 429, 502, 503],
+      errors: [404, 409, 422, 429, 502, 503],
       handler: controller.requestEmailChange,
+    },
+    {
+      method: 'get',
+      path: '/cancel-email-change',
+      auth: 'none',
+      summary: 'The page the cancel link (mailed to the old address on an email change) opens: a button that cancels it (opening it consumes nothing)',
+      tags: ['Profile'],
+      schemas: { query: cancelEmailChangeQuery },
+      response: { status: 200, contentType: 'text/html', schema: { type: 'string' } },
+      handler: controller.cancelEmailChangePage,
+    },
+    {
+      method: 'post',
+      path: '/cancel-email-change',
+      auth: 'none',
+      summary: 'Cancel a pending email change with the token mailed to the old address ({token} or ?token=): its confirmation link stops working',
+      tags: ['Profile'],
+      schemas: { body: cancelEmailChangeBody, query: cancelEmailChangeQuery },
+      bodyType: 'json-or-form',
+      response: { status: 200, schema: changeEmailResponse },
+      errors: [401],
+      handler: controller.cancelEmailChange,
     },
   ];
 }

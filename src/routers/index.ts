@@ -38,6 +38,8 @@ import { createAccountController } from '../controllers/account.controller.js';
 import { accountRoutes } from './account.route.js';
 import { createMetricsController } from '../controllers/metrics.controller.js';
 import { metricsRoutes } from './metrics.route.js';
+import { createPhoneChangeController } from '../controllers/phone-change.controller.js';
+import { phoneChangeRoutes } from './phone-change.route.js';
 
 /** Every route of the API, feature by feature. A route that is not listed here does not exist. */
 export function buildRoutes(services: Services): RouteDeclaration[] {
@@ -70,5 +72,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ...deviceSessionRoutes(createDeviceSessionController(services.deviceSessions, services.activity)),
     ...accountRoutes(createAccountController({ accountDeletion: services.accountDeletion, dataExport: services.dataExport })),
     ...metricsRoutes(createMetricsController(services.metrics)),
+    ...phoneChangeRoutes(createPhoneChangeController(services.phoneChange)),
   ];
 }

@@ -2,6 +2,7 @@ import type { JsonSchema } from '../routers/route.js';
 
 const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
 const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
+const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 
 export const confirmEmailBody: JsonSchema = {
   type: 'object',
@@ -25,11 +26,30 @@ export const confirmEmailResponse: JsonSchema = {
   },
 };
 
+/**
+ * Two shapes: {new_email, password} changes the account's email (the confirmed one included); {email} alone binds an
+ * address to an account that has no confirmed one yet. The controller refuses a mix (400).
+ */
 export const changeEmailBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['email'],
-  properties: { email },
+  properties: {
+    new_email: { ...email, description: 'the address to change to (with password)' },
+    password: { ...password, description: "the account's password (with new_email); checked against the login lockout" },
+    email: { type: 'string', format: 'email', minLength: 3, maxLength: 254, description: 'alone: binds an address to an account without a confirmed one' },
+  },
+};
+
+export const cancelEmailChangeBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { token: { ...opaqueToken, description: 'the cancel token mailed to the old address (or ?token=)' } },
+};
+
+export const cancelEmailChangeQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { token: opaqueToken },
 };
 
 export const changeEmailResponse: JsonSchema = {

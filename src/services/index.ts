@@ -46,6 +46,7 @@ import { createSyncLockService, type SyncJob } from './sync-lock.service.js';
 import { createAccountDeletionService } from './account-deletion.service.js';
 import { createDataExportService } from './data-export.service.js';
 import type { Metrics } from './metrics.service.js';
+import { createPhoneChangeService } from './phone-change.service.js';
 
 /** Every client the services need, built by the entry file (or a test) and handed in. */
 export interface Clients {
@@ -102,6 +103,8 @@ export function createServices(clients: Clients) {
   const emailVerification = createEmailVerificationService({ ...authServiceDeps, mailer: clients.mailer });
   const registration = createRegistrationService({ ...authServiceDeps, mailer: clients.mailer, sms: clients.sms, emailVerification });
   const passwords = createPasswordService({ ...authServiceDeps, mailer: clients.mailer, deviceSessions });
+  // Issue 16: changing the phone number (the email change lives with the email binding).
+  const phoneChange = createPhoneChangeService({ ...authServiceDeps, sms: clients.sms });
   const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, activity, extendGraceSeconds: config.auth.extendGraceSeconds });
   // Issue 17: deleting an account (grace, cancel, erasure job) and the personal-data export.
   const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
@@ -198,5 +201,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics };
+  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics, phoneChange };
 }

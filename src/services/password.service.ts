@@ -45,6 +45,32 @@ export function assertPasswordPolicy(password: string, context: { username?: str
   if (context.email && lowered === context.email.toLowerCase()) fail('Password must not be the same as the email');
 }
 
+/**
+ * A password given to confirm a signed-in change (email, phone): a guess like a login's, reserved against the same
+ * lockout (per account and per address) before it is hashed. A wrong one answers 422 "Invalid Credential" and
+ * stays counted.
+ */
+export async function assertPasswordGuess(
+  deps: { limits: RateLimitService; hashing: HashingCenter },
+  login: { username: string; pwd: string },
+  password: string,
+  ip: string,
+): Promise<void> {
+  const attempt = await deps.limits.reserveLoginAttempt(login.username, ip);
+  let right: boolean;
+  try {
+    right = await deps.hashing.verifyPassword(password, login.pwd);
+  } catch (error) {
+    await attempt.abandon();
+    throw error;
+  }
+  if (!right) {
+    await attempt.failed();
+    throw new AppError('UNPROCESSABLE', 'Invalid Credential');
+  }
+  await attempt.succeeded();
+}
+
 export type PasswordService = ReturnType<typeof createPasswordService>;
 
 interface PasswordDeps {

@@ -7,7 +7,7 @@ import { ServiceUnavailableError, TooManyRequestsError } from '../errors/app-err
 import type { Metrics } from './metrics.service.js';
 
 /** What a send is for; the otp_tracker `otp_type` column. */
-export type SendPurpose = 'REGISTER' | 'RESET_PWD';
+export type SendPurpose = 'REGISTER' | 'RESET_PWD' | 'CHANGE_EMAIL' | 'CHANGE_PHONE';
 
 export type RateLimitService = ReturnType<typeof createRateLimitService>;
 

@@ -60,10 +60,14 @@ interface RegistrationDeps {
  * Takes one OTP attempt of a pending sign-up (KEYS[1]) if its code is live and fewer than ARGV[1] attempts were
  * taken: answers {attempt number, code hash}, or {0, ''} when the code is burned or gone.
  */
-const RESERVE_OTP_ATTEMPT = `local code = redis.call('hget', KEYS[1], 'otp_hash')
+export const RESERVE_OTP_ATTEMPT = `local code = redis.call('hget', KEYS[1], 'otp_hash')
 if not code or code == '' then return {0, ''} end
 if tonumber(redis.call('hget', KEYS[1], 'attempts') or '0') >= tonumber(ARGV[1]) then return {0, ''} end
 return {redis.call('hincrby', KEYS[1], 'attempts', 1), code}`;
+/** A fresh 6-digit code. */
+export const newOtp = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
+/** The stored form of an OTP: an HMAC (SECRET_AUTH_CONFIG) bound to what it is for (`id`). */
+export const hashOtp = (secret: string, id: string, otp: string) => createHmac('sha256', secret).update(`${id}:${otp}`).digest('hex');
 const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const INVALID_TOKEN = 'Registration token is invalid or has expired';
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -86,7 +90,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
   const usernameKey = (username: string) => `reg:u:${username}`;
   const claimKey = (id: string) => `reg:claim:${id}`;
   const doneKey = (hash: string) => `reg:done:${hash}`;
-  const otpHash = (id: string, otp: string) => createHmac('sha256', config.auth.secret).update(`${id}:${otp}`).digest('hex');
+  const otpHash = (id: string, otp: string) => hashOtp(config.auth.secret, id, otp);
 
   async function readPending(id: string): Promise<PendingSignUp | null> {
     const data = await redis.hgetall(pendingKey(id));
@@ -154,7 +158,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
   async function deliver(id: string, pending: Pick<PendingSignUp, 'mode' | 'phone_number' | 'email' | 'full_name' | 'link_hash'>): Promise<void> {
     const remaining = Math.max(1, await redis.ttl(pendingKey(id)));
     if (pending.mode === 'OTP') {
-      const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const otp = newOtp();
       await redis.hset(pendingKey(id), { otp_hash: otpHash(id, otp), attempts: '0' });
       await sendOtp(pending.phone_number, otp);
       return;

@@ -14,6 +14,7 @@ export const SECURITY_EVENT_KINDS = [
   'password_reset',
   'email_change_requested',
   'email_changed',
+  'email_change_cancelled',
   'phone_change_requested',
   'phone_changed',
   'session_revoked',
@@ -60,6 +61,11 @@ export function createSecurityActivityService(deps: { models: Models; mailer: Ma
     const advice = 'If this was not you, reset your password now ("Forgot password" in the app), then sign out every other session (Sessions in the app, or POST /sessions/revoke-others).';
     const text = `${notice.what}${where ? ` (${where})` : ''} on ${new Date().toUTCString()}.\n\nIf this was you, there is nothing to do.\n${advice}`;
     if (info?.email) await mailer.send({ to: info.email, subject: notice.subject, text: `Hello ${info.full_name},\n\n${text}` });
+    // An email change is told to the address it replaced too: that is where the owner still reads mail.
+    const replaced = kind === 'email_changed' && typeof details.old_email === 'string' ? details.old_email : null;
+    if (replaced && replaced.toLowerCase() !== info?.email?.toLowerCase()) {
+      await mailer.send({ to: replaced, subject: notice.subject, text: `Hello ${info?.full_name ?? username},\n\n${text}` });
+    }
     await fcm.sendToUser(username, { title: notice.subject, body: notice.what, data: { kind } }).catch(() => undefined);
   }
 

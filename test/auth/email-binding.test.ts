@@ -134,13 +134,17 @@ describe('an email is bound only once its owner proved it', () => {
   it('POST /user/email binds a new address only when its link is confirmed; a verified address of someone else is refused', async () => {
     const user = await createUser(ctx);
     const other = await createUser(ctx);
-    assertError(await ctx.api.post('/user/email').set('Authorization', user.auth).set('X-Forwarded-For', freshIp()).send({ email: other.email.toUpperCase() }), 409, 'Email is already registered');
+    assertError(
+      await ctx.api.post('/user/email').set('Authorization', user.auth).set('X-Forwarded-For', freshIp()).send({ new_email: other.email.toUpperCase(), password: user.password }),
+      409,
+      'Email is already registered',
+    );
     assertError(await ctx.api.post('/user/email').set('Authorization', user.auth).send({ email: 'nope' }), 400);
     assertError(await ctx.api.post('/user/email').set('Authorization', user.auth).send({ email: `${uniqueName('x')}@example.test`, extra: 1 }), 400);
     assertError(await ctx.api.post('/user/email').send({ email: `${uniqueName('x')}@example.test` }), 401);
 
     const next = `${uniqueName('next')}@example.test`;
-    const asked = await ctx.api.post('/user/email').set('Authorization', user.auth).set('X-Forwarded-For', freshIp()).send({ email: next });
+    const asked = await ctx.api.post('/user/email').set('Authorization', user.auth).set('X-Forwarded-For', freshIp()).send({ new_email: next, password: user.password });
     assert.equal(asked.status, 200, JSON.stringify(asked.body));
     // Until the link is confirmed the old, proved address stays and the new one opens nothing.
     let profile = await profileOf(ctx, user.username, user.password);
@@ -158,6 +162,20 @@ describe('an email is bound only once its owner proved it', () => {
     assertError(await login(ctx, user.email, user.password), 422, 'Invalid Credential');
     // The old address is free again.
     assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', freshIp()).send({ email: user.email })).body.registered, false);
+  });
+
+  it('when an account has no confirmed address, then POST /user/email {email} alone (no password) mails a link that binds it', async () => {
+    const email = `${uniqueName('unbound')}@example.test`;
+    const user = await createUser(ctx, { emailVerified: false, email });
+    const next = `${uniqueName('bind')}@example.test`;
+    const asked = await ctx.api.post('/user/email').set('Authorization', user.auth).set('X-Forwarded-For', freshIp()).send({ email: next });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    const token = await emailLinkFor(ctx, user.username);
+    assert.equal((await ctx.api.post('/verify-email').send({ token })).status, 200);
+    const profile = await profileOf(ctx, user.username, user.password);
+    assert.deepEqual([profile.email, profile.email_verified], [next, true]);
+    // Now that it is confirmed, {email} alone no longer changes it.
+    assertError(await ctx.api.post('/user/email').set('Authorization', user.auth).send({ email: `${uniqueName('again')}@example.test` }), 400);
   });
 
   it('a password reset goes only to a proved address', async () => {

@@ -1,0 +1,30 @@
+import type { JsonSchema } from '../routers/route.js';
+
+const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
+
+export const changePhoneBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['new_phone', 'password'],
+  properties: {
+    new_phone: { type: 'string', minLength: 1, maxLength: 20, description: '62…, 0… or +62… (stored as 62…)', example: '628123456789' },
+    password: { ...password, description: "the account's password; checked against the login lockout" },
+  },
+};
+
+export const changePhoneResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, expires_in: { type: 'integer', description: 'seconds the code stays valid' } },
+};
+
+export const verifyPhoneBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['otp'],
+  properties: { otp: { type: 'string', pattern: '^[0-9]{6}$', description: 'the 6-digit code texted to the new number', 'x-sensitive': true } },
+};
+
+export const verifyPhoneResponse: JsonSchema = {
+  type: 'object',
+  properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, phone_number: { type: 'string' } },
+};
