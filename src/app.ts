@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { AppError } from './errors/app-error.js';
 import { createAccessLog } from './middleware/access-log.js';
 import { createErrorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { localeMiddleware } from './middleware/locale.js';
 import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './routers/openapi.js';
 import { buildRouter, type Authenticators } from './routers/router-builder.js';
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId);
+  app.use(localeMiddleware);
   if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite));
   app.use(helmet());
   app.use(

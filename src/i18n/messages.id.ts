@@ -53,6 +53,8 @@ export const ID_MESSAGES: Catalogue = {
   'Email could not be sent, please try again': 'Email tidak dapat dikirim, silakan coba lagi',
   'Invalid phone number': 'Nomor telepon tidak valid',
   'SMS gateway is unavailable, please try again': 'Layanan SMS tidak tersedia, silakan coba lagi',
+  'The SMS could not be sent to this number, please check it or try again later': 'SMS tidak dapat dikirim ke nomor ini, silakan periksa nomornya atau coba lagi nanti',
+  'Xendit {operation} failed: {what}{detail}': 'Xendit {operation} gagal: {what}{detail}',
 
   // Limits
   'Rate limit store is unavailable, please retry shortly': 'Penyimpanan batas permintaan tidak tersedia, silakan coba lagi sebentar lagi',

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { QueryTypes, UniqueConstraintError, type InferAttributes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../errors/app-error.js';
+import { toLocale, type Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import type { UserInfo } from '../models/user-info.model.js';
@@ -82,26 +84,25 @@ export function createEmailVerificationService(deps: {
     return token;
   }
 
-  async function sendConfirmation(username: string, email: string): Promise<void> {
-    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['full_name'], raw: true });
+  /** In `locale` when a request asked for it, else in the account's language (a mail after an OTP sign-up). */
+  async function sendConfirmation(username: string, email: string, requestLocale?: Locale): Promise<void> {
+    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['full_name', 'locale'], raw: true });
     if (!info) throw new NotFoundError('User not found');
     const token = await issueConfirmation(username, email);
     const link = `${config.server.publicUrl}/verify-email?token=${token}`;
     const hours = Math.max(1, Math.round(ttl / 3600));
-    const lines = [
-      `Hello ${info.full_name},`,
-      '',
-      `This address was given for the UserState account "${username}". Open this link within ${hours} hour(s) and press "Confirm my email":`,
-      '',
-      link,
-      '',
-      'If this was not you, ignore this email: the address stays unconfirmed and is not bound to that account.',
-    ];
+    const locale = requestLocale ?? toLocale(info.locale);
+    const hello = (name: string) => t(locale, 'Hello {name},', { name });
+    const intro = t(locale, 'This address was given for the UserState account "{username}". Open this link within {hours} hour(s) and press "Confirm my email":', {
+      username,
+      hours,
+    });
+    const ignore = t(locale, 'If this was not you, ignore this email: the address stays unconfirmed and is not bound to that account.');
     await mailer.send({
       to: email,
-      subject: 'Confirm your email for UserState',
-      text: lines.join('\n'),
-      html: `<p>Hello ${escapeHtml(info.full_name)},</p><p>This address was given for the UserState account "${escapeHtml(username)}". Open this link within ${hours} hour(s) and press "Confirm my email":</p><p><a href="${escapeHtml(link)}">Confirm my email</a></p><p>If this was not you, ignore this email: the address stays unconfirmed and is not bound to that account.</p>`,
+      subject: t(locale, 'Confirm your email for UserState'),
+      text: [hello(info.full_name), '', intro, '', link, '', ignore].join('\n'),
+      html: `<p>${hello(escapeHtml(info.full_name))}</p><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'Confirm my email'))}</a></p><p>${escapeHtml(ignore)}</p>`,
     });
   }
 
@@ -115,7 +116,7 @@ export function createEmailVerificationService(deps: {
      * POST /user/email: mails a link for a new address (within the send limits and the email-lookup budget); nothing
      * changes until it is confirmed.
      */
-    async requestChange(username: string, rawEmail: string, ip: string): Promise<void> {
+    async requestChange(username: string, rawEmail: string, ip: string, locale: Locale = 'en'): Promise<void> {
       const email = normalizeEmail(rawEmail);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'email_verified'], raw: true });
       if (!info) throw new NotFoundError('User not found');
@@ -124,7 +125,7 @@ export function createEmailVerificationService(deps: {
       await limits.consumeEmailCheck(ip);
       if (await isProvedElsewhere(email, username)) throw new ConflictError(EMAIL_TAKEN);
       await limits.consumeSend(email, 'REGISTER', ip);
-      await sendConfirmation(username, email);
+      await sendConfirmation(username, email, locale);
     },
 
     /** Whether a link is still usable (for the GET /verify-email page); never consumes it. */

@@ -123,6 +123,16 @@ export function scanMessages(srcDir: string): FoundMessage[] {
         if (node.expression.text === 'AppError') args.shift(); // the code, not a message
         for (const arg of args) for (const text of stringsOf(arg)) found.push({ text, kind: 'error', where: whereOf(node) });
       }
+      // super(...) in a class extending an error class: AppError's first argument is the code.
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        const cls = ts.findAncestor(node, ts.isClassDeclaration);
+        const base = cls?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+        if (base && ts.isIdentifier(base) && errorClasses.has(base.text)) {
+          const args = [...node.arguments];
+          if (base.text === 'AppError') args.shift();
+          for (const arg of args) for (const text of stringsOf(arg)) found.push({ text, kind: 'error', where: whereOf(node) });
+        }
+      }
       if (ts.isObjectLiteralExpression(node)) {
         const names = node.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : ''));
         if ((names.includes('field') || inControllers || inErrors) && names.includes('message')) {
@@ -133,8 +143,13 @@ export function scanMessages(srcDir: string): FoundMessage[] {
       if (inErrors && ts.isParameter(node) && ts.isConstructorDeclaration(node.parent) && node.initializer) {
         for (const text of stringsOf(node.initializer)) found.push({ text, kind: 'error', where: whereOf(node) });
       }
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't' && node.arguments.length >= 2) {
-        for (const text of stringsOf(node.arguments[1])) found.push({ text, kind: 'key', where: whereOf(node) });
+      // Calls that take catalogue keys: t(locale, key, params), pageText(res, key), sendPage(res, status, title, body),
+      // sendPush(username, title, body, params, data).
+      const keyArguments: Record<string, number[]> = { t: [1], pageText: [1], sendPage: [2], sendPush: [1, 2] };
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && keyArguments[node.expression.text]) {
+        for (const index of keyArguments[node.expression.text] ?? []) {
+          for (const text of stringsOf(node.arguments[index])) found.push({ text, kind: 'key', where: whereOf(node) });
+        }
       }
       node.forEachChild(visit);
     });
