@@ -7,6 +7,7 @@ import { AppError } from './errors/app-error.js';
 import { createAccessLog } from './middleware/access-log.js';
 import { createErrorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { createHttpMetrics } from './middleware/http-metrics.js';
+import { localeMiddleware } from './middleware/locale.js';
 import { requestId } from './middleware/request-id.js';
 import { buildOpenApiDocument } from './routers/openapi.js';
 import { buildRouter, type Authenticators } from './routers/router-builder.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId);
+  app.use(localeMiddleware);
   if (deps.metrics) app.use(createHttpMetrics(deps.metrics));
   if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite, deps.accessLogColours));
   app.use(helmet());

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { localeOf } from '../i18n/locale.js';
 import { inputOf, userOf } from '../middleware/request-context.js';
 import type { AccountDeletionService } from '../services/account-deletion.service.js';
 import type { DataExportService } from '../services/data-export.service.js';
@@ -8,7 +9,7 @@ export function createAccountController(deps: { accountDeletion: AccountDeletion
   return {
     async requestDeletion(req: Request, res: Response) {
       const { body } = inputOf<{ password: string; reason?: string }>(res);
-      const result = await accountDeletion.requestDeletion(userOf(res).username, body, req.ip ?? 'unknown');
+      const result = await accountDeletion.requestDeletion(userOf(res).username, body, req.ip ?? 'unknown', localeOf(res));
       res.json({
         status: true,
         message: 'Account scheduled for deletion; it is disabled now and can be restored until the scheduled date',

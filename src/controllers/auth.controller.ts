@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import { AppError, ValidationError } from '../errors/app-error.js';
+import { localeOf, type Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import { inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
 import type { PasswordService } from '../services/password.service.js';
 import type { RegistrationService, SignUpInput } from '../services/registration.service.js';
@@ -20,9 +22,9 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.cha
  * A small self-contained page: no script (helmet's default CSP forbids inline script), only an inline style
  * (allowed by that CSP) and plain forms posting back to this origin.
  */
-function page(title: string, body: string): string {
+function page(title: string, body: string, locale: Locale): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} - UserState</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#222}
 button{font-size:1rem;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#1f6feb;color:#fff;cursor:pointer}
@@ -30,9 +32,13 @@ input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;margin:.3rem
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
+/** Sends a page whose `title` (an English catalogue text) is translated here; `body` is built with `pageText`. */
 export function sendPage(res: Response, status: number, title: string, body: string): void {
-  res.status(status).set('Cache-Control', 'no-store').type('html').send(page(title, body));
+  res.status(status).set('Cache-Control', 'no-store').type('html').send(page(t(localeOf(res), title), body, localeOf(res)));
 }
+
+/** A catalogue text in the request's language, HTML-escaped for a page. */
+export const pageText = (res: Response, text: string) => escapeHtml(t(localeOf(res), text));
 
 export function createAuthController(deps: AuthControllerDeps) {
   const { registration, passwords, sessions } = deps;
@@ -45,7 +51,7 @@ export function createAuthController(deps: AuthControllerDeps) {
 
     async signUp(req: Request, res: Response) {
       const { body } = inputOf<SignUpInput>(res);
-      const result = await registration.signUp(body, ipOf(req));
+      const result = await registration.signUp(body, ipOf(req), localeOf(res));
       const message =
         result.mode === 'OTP'
           ? 'Sign-up received: enter the code we sent by SMS'
@@ -68,15 +74,15 @@ export function createAuthController(deps: AuthControllerDeps) {
       const { query } = inputOf<unknown, { token?: string }>(res);
       const token = query.token ?? '';
       if (!token || !(await registration.isLinkUsable(token))) {
-        sendPage(res, 200, 'Link expired', '<p>This confirmation link is invalid, already used or has expired. Sign up again or request a new link from the app.</p>');
+        sendPage(res, 200, 'Link expired', `<p>${pageText(res, 'This confirmation link is invalid, already used or has expired. Sign up again or request a new link from the app.')}</p>`);
         return;
       }
       sendPage(
         res,
         200,
         'Confirm your account',
-        `<p>Press the button to confirm your UserState account.</p>
-<form method="post" action="/verify-sign-up"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">Confirm my account</button></form>`,
+        `<p>${pageText(res, 'Press the button to confirm your UserState account.')}</p>
+<form method="post" action="/verify-sign-up"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${pageText(res, 'Confirm my account')}</button></form>`,
       );
     },
 
@@ -86,7 +92,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       const { body } = inputOf<{ otp?: string }>(res);
       const { username } = await registration.verify(principal.token, body.otp);
       const message = 'Your account is confirmed. You can now log in.';
-      if (isFormPost(req)) return sendPage(res, 201, 'Account confirmed', `<p>${escapeHtml(message)}</p>`);
+      if (isFormPost(req)) return sendPage(res, 201, 'Account confirmed', `<p>${pageText(res, message)}</p>`);
       res.status(201).json({ status: true, message, username });
     },
 
@@ -99,7 +105,7 @@ export function createAuthController(deps: AuthControllerDeps) {
 
     async requestReset(req: Request, res: Response) {
       const { body } = inputOf<{ email: string }>(res);
-      await passwords.requestReset(body.email, ipOf(req));
+      await passwords.requestReset(body.email, ipOf(req), localeOf(res));
       res.json({ status: true, message: 'If this email is registered, a link to reset the password has been sent to it' });
     },
 
@@ -108,7 +114,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       const { query } = inputOf<unknown, { token?: string }>(res);
       const token = query.token ?? '';
       if (!token || !(await passwords.isResetTokenUsable(token))) {
-        sendPage(res, 200, 'Link expired', '<p>This reset link is invalid, already used or has expired. Request a new one from the app.</p>');
+        sendPage(res, 200, 'Link expired', `<p>${pageText(res, 'This reset link is invalid, already used or has expired. Request a new one from the app.')}</p>`);
         return;
       }
       sendPage(
@@ -116,8 +122,8 @@ export function createAuthController(deps: AuthControllerDeps) {
         200,
         'Choose a new password',
         `<form method="post" action="/reset-pwd"><input type="hidden" name="token" value="${escapeHtml(token)}">
-<label for="password">New password (8 to 72 bytes)</label><input id="password" type="password" name="password" autocomplete="new-password" required minlength="8">
-<button type="submit">Save the new password</button></form>`,
+<label for="password">${pageText(res, 'New password (8 to 72 bytes)')}</label><input id="password" type="password" name="password" autocomplete="new-password" required minlength="8">
+<button type="submit">${pageText(res, 'Save the new password')}</button></form>`,
       );
     },
 
@@ -127,7 +133,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Reset token is required');
       await passwords.resetPassword(token, body.password, { ip: ipOf(req), device: req.get('user-agent') ?? null });
       const message = 'Your password has been changed. Log in with the new password.';
-      if (isFormPost(req)) return sendPage(res, 200, 'Password changed', `<p>${escapeHtml(message)}</p>`);
+      if (isFormPost(req)) return sendPage(res, 200, 'Password changed', `<p>${pageText(res, message)}</p>`);
       res.json({ status: true, message });
     },
 

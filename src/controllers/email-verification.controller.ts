@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express';
 import { ValidationError } from '../errors/app-error.js';
+import { localeOf } from '../i18n/locale.js';
 import { inputOf, userOf } from '../middleware/request-context.js';
 import type { EmailVerificationService } from '../services/email-verification.service.js';
-import { escapeHtml, isFormPost, sendPage } from './auth.controller.js';
+import { escapeHtml, isFormPost, pageText, sendPage } from './auth.controller.js';
 
 const ipOf = (req: Request) => req.ip ?? 'unknown';
 const clientOf = (req: Request) => ({ ip: ipOf(req), device: req.get('user-agent') ?? null });
@@ -14,15 +15,15 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
       const { query } = inputOf<unknown, { token?: string }>(res);
       const token = query.token ?? '';
       if (!token || !(await emailVerification.isConfirmationUsable(token))) {
-        sendPage(res, 200, 'Link expired', '<p>This confirmation link is invalid, already used or has expired. Request a new one from the app.</p>');
+        sendPage(res, 200, 'Link expired', `<p>${pageText(res, 'This confirmation link is invalid, already used or has expired. Request a new one from the app.')}</p>`);
         return;
       }
       sendPage(
         res,
         200,
         'Confirm your email',
-        `<p>Press the button to confirm this email address for your UserState account.</p>
-<form method="post" action="/verify-email"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">Confirm my email</button></form>`,
+        `<p>${pageText(res, 'Press the button to confirm this email address for your UserState account.')}</p>
+<form method="post" action="/verify-email"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${pageText(res, 'Confirm my email')}</button></form>`,
       );
     },
 
@@ -33,7 +34,7 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Confirmation token is required');
       const result = await emailVerification.confirm(token, clientOf(req));
       const message = 'Your email is confirmed.';
-      if (isFormPost(req)) return sendPage(res, 200, 'Email confirmed', `<p>${escapeHtml(message)}</p>`);
+      if (isFormPost(req)) return sendPage(res, 200, 'Email confirmed', `<p>${pageText(res, message)}</p>`);
       res.json({ status: true, message, ...result });
     },
 
@@ -52,7 +53,7 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
           ...(body.email !== undefined ? [{ field: 'email', message: 'must not be sent with new_email (use one shape)' }] : []),
         ];
         if (errors.length > 0 || body.new_email === undefined || body.password === undefined) throw new ValidationError(errors, 'Send {new_email, password}');
-        await emailVerification.requestChange(username, body.new_email, body.password, clientOf(req));
+        await emailVerification.requestChange(username, body.new_email, body.password, clientOf(req), localeOf(res));
         res.json({
           status: true,
           message: 'A confirmation link has been sent to the new address and a notice to the current one; the email changes once the link is confirmed',
@@ -60,7 +61,7 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
         return;
       }
       if (body.email === undefined) throw new ValidationError([{ field: 'new_email', message: 'is required' }], 'Send {new_email, password}');
-      await emailVerification.requestBinding(username, body.email, ipOf(req));
+      await emailVerification.requestBinding(username, body.email, ipOf(req), localeOf(res));
       res.json({ status: true, message: 'A confirmation link has been sent to the new address; it becomes your email once confirmed' });
     },
 

@@ -15,7 +15,13 @@ export function createSysUserController(agents: AgentService) {
       const result = await agents.setAgent(username, agent);
       res.status(200).json({
         status: true,
-        message: result.changed ? `User is ${agent ? 'now' : 'no longer'} an agent` : `User was already ${agent ? '' : 'not '}an agent`,
+        message: result.changed
+          ? agent
+            ? 'User is now an agent'
+            : 'User is no longer an agent'
+          : agent
+            ? 'User was already an agent'
+            : 'User was already not an agent',
         username: result.username,
         agent: result.agent,
         changed: result.changed,

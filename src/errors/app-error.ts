@@ -3,6 +3,8 @@ import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 export interface FieldError {
   field: string;
   message: string;
+  /** The message in other languages when it is not a catalogue text (AJV's messages); never rendered as is. */
+  translations?: Partial<Record<'id', string>>;
 }
 
 /** The one error type the app throws on purpose; rendered by the error middleware as the seed's envelope. */

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { localeOf, type Locale } from '../i18n/locale.js';
+import { translateMessage } from '../i18n/translate.js';
 import type { Logger } from '../utilities/logger.js';
 
 export interface ErrorEnvelope {
@@ -67,10 +69,17 @@ export function toAppError(error: unknown): AppError {
   return new AppError('INTERNAL', 'Internal server error', { cause: error });
 }
 
-export function renderError(error: AppError, requestId?: string): ErrorEnvelope {
+/**
+ * The envelope of `error` in `locale`: the message and each field error's message through the catalogue (AJV's own
+ * messages carry their translation from the validator); `code` and `errorCode` never change with the language.
+ */
+export function renderError(error: AppError, requestId?: string, locale: Locale = 'en'): ErrorEnvelope {
   // Extra fields first: they never replace the envelope's own.
-  const envelope: ErrorEnvelope = { ...error.fields, status: false, message: error.message, errorCode: error.status, code: error.code };
-  if (error.errors?.length) envelope.errors = error.errors;
+  const message = translateMessage(error.message, locale);
+  const envelope: ErrorEnvelope = { ...error.fields, status: false, message, errorCode: error.status, code: error.code };
+  if (error.errors?.length) {
+    envelope.errors = error.errors.map((e) => ({ field: e.field, message: locale === 'en' ? e.message : (e.translations?.[locale] ?? translateMessage(e.message, locale)) }));
+  }
   if (requestId) envelope.requestId = requestId;
   return envelope;
 }
@@ -85,7 +94,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.error(`request ${requestId} failed: ${appError.message}`, appError.cause ?? appError);
     }
     for (const [name, value] of Object.entries(appError.headers ?? {})) res.setHeader(name, value);
-    res.status(appError.status).json(renderError(appError, requestId || undefined));
+    res.status(appError.status).json(renderError(appError, requestId || undefined, localeOf(res)));
   };
 }
 

@@ -1,11 +1,21 @@
 import type { RequestHandler } from 'express';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import localizeIdModule from 'ajv-i18n/localize/id/index.js';
 import { ValidationError, type FieldError } from '../errors/app-error.js';
 import type { JsonSchema, RouteSchemas } from '../routers/route.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// ajv-i18n is CommonJS too: each locale rewrites the `message` of the errors it is given.
+const localizeId = localizeIdModule as unknown as (errors: ErrorObject[]) => void;
+
+/** AJV's own message for `error` in Bahasa Indonesia (ajv-i18n), from a copy so the English one stays. */
+function ajvMessageInIndonesian(error: ErrorObject): string | undefined {
+  const copy = { ...error };
+  localizeId([copy]);
+  return copy.message;
+}
 
 /** Bodies are taken as sent (no coercion); query strings and path params are strings, so those coerce. */
 const bodyAjv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: true, coerceTypes: false }));
@@ -26,7 +36,10 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, part: 'b
       message = 'is not allowed';
     }
     if (error.keyword === 'enum') message = `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-    return { field: field || part, message };
+    // Our own wordings are catalogue texts; AJV's come with their ajv-i18n translation.
+    const own = error.keyword === 'additionalProperties' || error.keyword === 'enum' || !error.message;
+    const id = own ? undefined : ajvMessageInIndonesian(error);
+    return id ? { field: field || part, message, translations: { id } } : { field: field || part, message };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/locale.js';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 export class UserInfo extends Model<InferAttributes<UserInfo>, InferCreationAttributes<UserInfo>> {
@@ -12,6 +13,8 @@ export class UserInfo extends Model<InferAttributes<UserInfo>, InferCreationAttr
   declare profile_img: CreationOptional<string | null>;
   declare agent: CreationOptional<boolean>;
   declare referral_code: string;
+  /** The account's language (`en`, `id`), from its sign-up request; used by mails and pushes sent without a request. */
+  declare locale: CreationOptional<Locale>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -27,6 +30,7 @@ export class UserInfo extends Model<InferAttributes<UserInfo>, InferCreationAttr
         profile_img: { type: DataTypes.STRING(255), allowNull: true },
         agent: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         referral_code: { type: DataTypes.STRING(32), allowNull: false, unique: true },
+        locale: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'en' },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -83,6 +83,7 @@ export const dataExportResponse: JsonSchema = {
         profile_img: nullableText,
         referral_code: text,
         agent: { type: 'boolean' },
+        locale: { type: 'string', enum: ['en', 'id'], description: 'the language of mails and pushes (that of the sign-up request)' },
         created_at: dateTime,
         updated_at: dateTime,
       },

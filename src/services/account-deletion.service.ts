@@ -2,6 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import { fingerprintUsername } from '../utilities/fingerprint.js';
@@ -81,23 +83,31 @@ export function createAccountDeletionService(deps: {
     }
   }
 
-  async function mailScheduled(email: string, username: string, scheduled: ScheduledDeletion): Promise<void> {
+  async function mailScheduled(email: string, username: string, scheduled: ScheduledDeletion, locale: Locale): Promise<void> {
     const when = scheduled.scheduled_for.toISOString().slice(0, 10);
     const years = config.accounts.ledgerRetentionYears;
     const lines = [
-      `Hello ${username},`,
+      t(locale, 'Hello {name},', { name: username }),
       '',
-      `Your UserState account has been disabled and will be deleted on ${when}.`,
+      t(locale, 'Your UserState account has been disabled and will be deleted on {date}.', { date: when }),
       '',
-      `Changed your mind? Until then, sign in to the app with your password and choose to keep the account, or send this cancel code from the app (POST /user/delete/cancel): ${scheduled.cancel_token}`,
+      t(
+        locale,
+        'Changed your mind? Until then, sign in to the app with your password and choose to keep the account, or send this cancel code from the app (POST /user/delete/cancel): {code}',
+        { code: scheduled.cancel_token },
+      ),
       '',
-      `After that date your profile, addresses, bank accounts, devices and profile image are erased. Your payment and wallet records are kept without your name for ${years} years, as the law on financial records requires.`,
+      t(
+        locale,
+        'After that date your profile, addresses, bank accounts, devices and profile image are erased. Your payment and wallet records are kept without your name for {years} years, as the law on financial records requires.',
+        { years },
+      ),
       '',
-      'If you did not ask for this, sign in and cancel the deletion, then change your password.',
+      t(locale, 'If you did not ask for this, sign in and cancel the deletion, then change your password.'),
     ];
     await mailer.send({
       to: email,
-      subject: 'Your UserState account will be deleted',
+      subject: t(locale, 'Your UserState account will be deleted'),
       text: lines.join('\n'),
       html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join(''),
     });
@@ -161,7 +171,8 @@ export function createAccountDeletionService(deps: {
 
   return {
     /** POST /user/delete. */
-    async requestDeletion(username: string, input: { password: string; reason?: string | undefined }, ip: string): Promise<ScheduledDeletion> {
+    /** The confirming mail is in `locale`, the language of the request. */
+    async requestDeletion(username: string, input: { password: string; reason?: string | undefined }, ip: string, locale: Locale = 'en'): Promise<ScheduledDeletion> {
       const login = await models.UserLogin.findByPk(username, { attributes: ['pwd'], raw: true });
       if (!login) throw new NotFoundError('Account does not exist');
       // The password is a guess like a login's: reserved against the same lockout before it is hashed.
@@ -195,7 +206,7 @@ export function createAccountDeletionService(deps: {
       await tokens.invalidateUser(username);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email'], raw: true });
       if (info?.email) {
-        await mailScheduled(info.email, username, scheduled).catch((error: unknown) =>
+        await mailScheduled(info.email, username, scheduled, locale).catch((error: unknown) =>
           logger.warn('the account deletion mail could not be sent', { error: (error as Error).message }),
         );
       }

@@ -40,10 +40,11 @@ export function createCheckoutBudgetService(deps: { redis: Redis; budgets: Confi
         await limiter.consume(username);
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          const who = kind === 'TOPUP' ? 'you' : 'this user';
           throw new TooManyRequestsError(
             error.msBeforeNext / 1000,
-            `Checkout limit reached: ${who} can create at most ${limiter.points} invoices per hour; try again later`,
+            kind === 'TOPUP'
+              ? `Checkout limit reached: you can create at most ${limiter.points} invoices per hour; try again later`
+              : `Checkout limit reached: this user can create at most ${limiter.points} invoices per hour; try again later`,
           );
         }
         throw new ServiceUnavailableError('Checkout limit store is unavailable, please retry shortly', 5);

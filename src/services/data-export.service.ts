@@ -51,9 +51,9 @@ export function createDataExportService(deps: { sequelize: Sequelize; models: Mo
       const login = await models.UserLogin.findByPk(username, { attributes: ['username', 'disabled', 'created_at'], raw: true });
       const info = (await models.UserInfo.findOne({
         where: { username },
-        attributes: ['full_name', 'email', 'email_verified', 'phone_number', 'profile_img', 'referral_code', 'agent', 'created_at', 'updated_at'],
+        attributes: ['full_name', 'email', 'email_verified', 'phone_number', 'profile_img', 'referral_code', 'agent', 'locale', 'created_at', 'updated_at'],
         raw: true,
-      })) as Pick<Row<UserInfo>, 'full_name' | 'email' | 'email_verified' | 'phone_number' | 'profile_img' | 'referral_code' | 'agent' | 'created_at' | 'updated_at'> | null;
+      })) as Pick<Row<UserInfo>, 'full_name' | 'email' | 'email_verified' | 'phone_number' | 'profile_img' | 'referral_code' | 'agent' | 'locale' | 'created_at' | 'updated_at'> | null;
       if (!login || !info) throw new NotFoundError('User not found');
       const wallet = await models.UserBalance.findByPk(username, { attributes: ['balance', 'points'], raw: true });
       const byUser = { where: { username }, raw: true } as const;

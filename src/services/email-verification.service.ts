@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { QueryTypes, UniqueConstraintError, type InferAttributes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import { toLocale, type Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import type { UserInfo } from '../models/user-info.model.js';
@@ -133,29 +135,28 @@ export function createEmailVerificationService(deps: {
     return (await storeLink(username, email)).token;
   }
 
-  async function sendConfirmation(username: string, email: string): Promise<void> {
-    await mailConfirmation(username, email, await issueConfirmation(username, email));
+  async function sendConfirmation(username: string, email: string, requestLocale?: Locale): Promise<void> {
+    await mailConfirmation(username, email, await issueConfirmation(username, email), requestLocale);
   }
 
-  async function mailConfirmation(username: string, email: string, token: string): Promise<void> {
-    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['full_name'], raw: true });
+  /** In `locale` when a request asked for it, else in the account's language (a mail after an OTP sign-up). */
+  async function mailConfirmation(username: string, email: string, token: string, requestLocale?: Locale): Promise<void> {
+    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['full_name', 'locale'], raw: true });
     if (!info) throw new NotFoundError('User not found');
     const link = `${config.server.publicUrl}/verify-email?token=${token}`;
     const hours = Math.max(1, Math.round(ttl / 3600));
-    const lines = [
-      `Hello ${info.full_name},`,
-      '',
-      `This address was given for the UserState account "${username}". Open this link within ${hours} hour(s) and press "Confirm my email":`,
-      '',
-      link,
-      '',
-      'If this was not you, ignore this email: the address stays unconfirmed and is not bound to that account.',
-    ];
+    const locale = requestLocale ?? toLocale(info.locale);
+    const hello = (name: string) => t(locale, 'Hello {name},', { name });
+    const intro = t(locale, 'This address was given for the UserState account "{username}". Open this link within {hours} hour(s) and press "Confirm my email":', {
+      username,
+      hours,
+    });
+    const ignore = t(locale, 'If this was not you, ignore this email: the address stays unconfirmed and is not bound to that account.');
     await mailer.send({
       to: email,
-      subject: 'Confirm your email for UserState',
-      text: lines.join('\n'),
-      html: `<p>Hello ${escapeHtml(info.full_name)},</p><p>This address was given for the UserState account "${escapeHtml(username)}". Open this link within ${hours} hour(s) and press "Confirm my email":</p><p><a href="${escapeHtml(link)}">Confirm my email</a></p><p>If this was not you, ignore this email: the address stays unconfirmed and is not bound to that account.</p>`,
+      subject: t(locale, 'Confirm your email for UserState'),
+      text: [hello(info.full_name), '', intro, '', link, '', ignore].join('\n'),
+      html: `<p>${hello(escapeHtml(info.full_name))}</p><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'Confirm my email'))}</a></p><p>${escapeHtml(ignore)}</p>`,
     });
   }
 
@@ -194,7 +195,7 @@ export function createEmailVerificationService(deps: {
      * released to another account): mails a link (within the send limits and the email-lookup budget); nothing
      * changes until it is confirmed. A confirmed address is changed only with the password (requestChange).
      */
-    async requestBinding(username: string, rawEmail: string, ip: string): Promise<void> {
+    async requestBinding(username: string, rawEmail: string, ip: string, locale: Locale = 'en'): Promise<void> {
       const email = normalizeEmail(rawEmail);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'email_verified'], raw: true });
       if (!info) throw new NotFoundError('User not found');
@@ -209,7 +210,7 @@ export function createEmailVerificationService(deps: {
       await limits.consumeEmailCheck(ip);
       if (await isProvedElsewhere(email, username)) throw new ConflictError(EMAIL_TAKEN);
       await limits.consumeSend(email, 'REGISTER', ip);
-      await sendConfirmation(username, email);
+      await sendConfirmation(username, email, locale);
     },
 
     /**
@@ -217,7 +218,7 @@ export function createEmailVerificationService(deps: {
      * email-lookup budget and the send limits; mails the link to the new address and, when a confirmed address is
      * being replaced, a notice with a cancel link to it. Nothing changes until the link is confirmed.
      */
-    async requestChange(username: string, rawEmail: string, password: string, client: ClientInfo & { ip: string }): Promise<void> {
+    async requestChange(username: string, rawEmail: string, password: string, client: ClientInfo & { ip: string }, locale: Locale = 'en'): Promise<void> {
       const email = normalizeEmail(rawEmail);
       const login = await models.UserLogin.findByPk(username, { attributes: ['username', 'pwd'], raw: true });
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'email_verified'], raw: true });
@@ -229,7 +230,7 @@ export function createEmailVerificationService(deps: {
       if (await isProvedElsewhere(email, username)) throw new ConflictError(EMAIL_TAKEN);
       await limits.consumeSend(email, 'CHANGE_EMAIL', client.ip);
       const { token, cancelToken } = await storeLink(username, email, oldEmail);
-      await mailConfirmation(username, email, token);
+      await mailConfirmation(username, email, token, locale);
       if (oldEmail && cancelToken) await mailChangeNotice(username, oldEmail, email, cancelToken);
       await activity.record(username, 'email_change_requested', client, { new_email: email });
     },

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { Op, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import { BCRYPT_MAX_BYTES, type HashingCenter } from '../utilities/hashing-center.js';
@@ -112,7 +114,7 @@ export function createPasswordService(deps: PasswordDeps) {
   const passwordFingerprint = (pwd: string) => hashOpaqueToken(`reset-link:${pwd}`).slice(0, 32);
   const encodeReset = (username: string, pwd: string) => JSON.stringify({ u: username, p: passwordFingerprint(pwd) });
 
-  async function sendResetMail(email: string, username: string, pwd: string): Promise<void> {
+  async function sendResetMail(email: string, username: string, pwd: string, locale: Locale): Promise<void> {
     const token = newOpaqueToken();
     const hash = hashOpaqueToken(token);
     const ttl = config.auth.resetTokenTtlSeconds;
@@ -122,19 +124,18 @@ export function createPasswordService(deps: PasswordDeps) {
     if (previous && previous !== hash) await redis.del(resetKey(previous));
     const link = `${config.server.publicUrl}/reset-pwd?token=${token}`;
     const minutes = Math.round(ttl / 60);
+    const hello = (name: string) => t(locale, 'Hello {name},', { name });
+    const intro = t(
+      locale,
+      'Someone (hopefully you) asked to reset the password of your UserState account. Open this link within {minutes} minutes to choose a new password:',
+      { minutes },
+    );
+    const once = t(locale, 'The link works once. If you did not ask for this, ignore this email: your password stays the same.');
     await mailer.send({
       to: email,
-      subject: 'Reset your UserState password',
-      text: [
-        `Hello ${username},`,
-        '',
-        `Someone (hopefully you) asked to reset the password of your UserState account. Open this link within ${minutes} minutes to choose a new password:`,
-        '',
-        link,
-        '',
-        'The link works once. If you did not ask for this, ignore this email: your password stays the same.',
-      ].join('\n'),
-      html: `<p>Hello ${escapeHtml(username)},</p><p>Someone (hopefully you) asked to reset the password of your UserState account. Open this link within ${minutes} minutes to choose a new password:</p><p><a href="${escapeHtml(link)}">Reset my password</a></p><p>The link works once. If you did not ask for this, ignore this email: your password stays the same.</p>`,
+      subject: t(locale, 'Reset your UserState password'),
+      text: [hello(username), '', intro, '', link, '', once].join('\n'),
+      html: `<p>${hello(escapeHtml(username))}</p><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'Reset my password'))}</a></p><p>${escapeHtml(once)}</p>`,
     });
     await limits.recordSend(email, 'RESET_PWD');
   }
@@ -178,13 +179,14 @@ export function createPasswordService(deps: PasswordDeps) {
      * Always answers the same, whatever the email: the lookup runs either way and the mail goes out in the
      * background, so neither the answer nor its timing says whether the address is registered.
      */
-    async requestReset(email: string, ip: string): Promise<void> {
+    /** The mail is in `locale`, the language of the request. */
+    async requestReset(email: string, ip: string, locale: Locale = 'en'): Promise<void> {
       await limits.consumeResetRequest(email, ip);
       const user = await findUserByEmail(email);
       if (!user) return;
       const login = await models.UserLogin.findByPk(user.username, { attributes: ['disabled', 'pwd'], raw: true });
       if (!login || login.disabled) return;
-      sendResetMail(user.email, user.username, login.pwd).catch((error: unknown) => {
+      sendResetMail(user.email, user.username, login.pwd, locale).catch((error: unknown) => {
         logger.warn(`password reset mail for user ${user.username} failed`, { reason: (error as Error).message });
       });
     },

@@ -7,6 +7,8 @@
  * `applyInvoiceUpdate`, whose conditional UPDATE (`WHERE status = 'PENDING'`) lets exactly one caller flip a row.
  * Only that caller moves money and notifies; duplicates, late or out-of-order deliveries change nothing.
  */
+import { toLocale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, BadGatewayError, ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
@@ -158,14 +160,17 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   // After a status flip: socket, push, logs, referral (never inside the money transaction, never delaying the 2xx)
   // ---------------------------------------------------------------------------------------------------------
 
-  function sendPush(username: string, title: string, body: string, data: Record<string, string>): void {
+  /** `title` and `body` are catalogue keys, filled with `params` in the account's language (no request to ask). */
+  function sendPush(username: string, title: string, body: string, params: Record<string, string>, data: Record<string, string>): void {
     if (!deps.push.enabled) return;
     void (async () => {
       const devices = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
       if (devices.length === 0) return;
+      const info = await models.UserInfo.findOne({ where: { username }, attributes: ['locale'], raw: true });
+      const locale = toLocale(info?.locale);
       const result = await deps.push.sendToTokens(
         devices.map((d) => d.token),
-        { title, body, data },
+        { title: t(locale, title), body: t(locale, body, params), data },
       );
       if (result.invalidTokens.length) await models.Fcm.destroy({ where: { username, token: result.invalidTokens } });
     })().catch((error: unknown) => logger.warn('payment push failed', { reason: error instanceof Error ? error.message : String(error) }));
@@ -196,14 +201,15 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     }
     if (change === 'paid') {
-      const what = row.type === 'TOPUP' ? 'Top-up' : 'Payment';
-      sendPush(row.username, `${what} received`, `${what} of ${formatRupiah(row.amount)} was paid.`, {
+      const topUp = row.type === 'TOPUP';
+      const paid = { amount: formatRupiah(row.amount) };
+      sendPush(row.username, topUp ? 'Top-up received' : 'Payment received', topUp ? 'Top-up of {amount} was paid.' : 'Payment of {amount} was paid.', paid, {
         type: 'payment',
         invoice_id: invoiceId,
         status: row.status,
       });
     } else if (change === 'expired') {
-      sendPush(row.username, 'Invoice expired', `Your invoice of ${formatRupiah(row.amount)} expired unpaid.`, {
+      sendPush(row.username, 'Invoice expired', 'Your invoice of {amount} expired unpaid.', { amount: formatRupiah(row.amount) }, {
         type: 'payment',
         invoice_id: invoiceId,
         status: row.status,

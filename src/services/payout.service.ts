@@ -19,6 +19,8 @@
  * 5. A SUCCEEDED or REVERSED after a local FAILED/CANCELLED moves nothing: it is logged as an error and recorded as a
  *    payment anomaly for operators (`payments:anomalies`), and answered as such.
  */
+import { toLocale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { BadGatewayError, NotFoundError } from '../errors/app-error.js';
@@ -138,16 +140,20 @@ export function createPayoutService(deps: {
       source,
     });
     if (!deps.push.enabled) return;
-    const body =
-      row.status === 'SUCCEEDED'
-        ? `Your payout of ${formatRupiah(row.amount)} was sent.`
-        : `Your payout of ${formatRupiah(row.amount)} did not go through; the amount is back in your balance.`;
     void (async () => {
       const devices = await models.Fcm.findAll({ where: { username: row.username }, attributes: ['token'] });
       if (devices.length === 0) return;
+      // Sent by a callback or the sync job, not a request of the user: in the account's language.
+      const info = await models.UserInfo.findOne({ where: { username: row.username }, attributes: ['locale'], raw: true });
+      const locale = toLocale(info?.locale);
+      const amount = formatRupiah(row.amount);
+      const body =
+        row.status === 'SUCCEEDED'
+          ? t(locale, 'Your payout of {amount} was sent.', { amount })
+          : t(locale, 'Your payout of {amount} did not go through; the amount is back in your balance.', { amount });
       const result = await deps.push.sendToTokens(
         devices.map((d) => d.token),
-        { title: 'Payout update', body, data: { type: 'payout', payout_id: row.id, status: row.status } },
+        { title: t(locale, 'Payout update'), body, data: { type: 'payout', payout_id: row.id, status: row.status } },
       );
       if (result.invalidTokens.length) await models.Fcm.destroy({ where: { username: row.username, token: result.invalidTokens } });
     })().catch((error: unknown) => logger.warn('payout push failed', { reason: error instanceof Error ? error.message : String(error) }));

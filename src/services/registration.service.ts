@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, ConflictError, ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import { toLocale, type Locale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import { normalizePhoneNumber, type SmsSender } from '../integrations/sms.js';
 import type { Models } from '../models/index.js';
@@ -39,6 +41,8 @@ interface PendingSignUp {
   otp_hash: string;
   attempts: string;
   link_hash: string;
+  /** The language of the sign-up request (absent on sign-ups stored before it was kept: English). */
+  locale?: string;
 }
 
 export type RegistrationService = ReturnType<typeof createRegistrationService>;
@@ -130,44 +134,40 @@ export function createRegistrationService(deps: RegistrationDeps) {
     return emailVerification.isProvedElsewhere(email, '');
   }
 
-  async function sendOtp(phone: string, otp: string): Promise<void> {
+  async function sendOtp(phone: string, otp: string, locale: Locale): Promise<void> {
     const minutes = Math.round(ttl / 60);
-    await sms.send(phone, `Your UserState verification code is ${otp}. It is valid for ${minutes} minutes. Never share this code with anyone.`);
+    await sms.send(phone, t(locale, 'Your UserState verification code is {otp}. It is valid for {minutes} minutes. Never share this code with anyone.', { otp, minutes }));
   }
 
-  async function sendLink(email: string, fullName: string, linkToken: string): Promise<void> {
+  async function sendLink(email: string, fullName: string, linkToken: string, locale: Locale): Promise<void> {
     const link = `${config.server.publicUrl}/verify-sign-up?token=${linkToken}`;
     const hours = Math.max(1, Math.round(ttl / 3600));
+    const hello = (name: string) => t(locale, 'Hello {name},', { name });
+    const intro = t(locale, 'Thank you for signing up for UserState. Open this link within {hours} hour(s) and press "Confirm my account":', { hours });
+    const ignore = t(locale, 'If you did not sign up, ignore this email and no account will be created.');
     await mailer.send({
       to: email,
-      subject: 'Confirm your UserState account',
-      text: [
-        `Hello ${fullName},`,
-        '',
-        `Thank you for signing up for UserState. Open this link within ${hours} hour(s) and press "Confirm my account":`,
-        '',
-        link,
-        '',
-        'If you did not sign up, ignore this email and no account will be created.',
-      ].join('\n'),
-      html: `<p>Hello ${escapeHtml(fullName)},</p><p>Thank you for signing up for UserState. Open this link within ${hours} hour(s) and press "Confirm my account":</p><p><a href="${escapeHtml(link)}">Confirm my account</a></p><p>If you did not sign up, ignore this email and no account will be created.</p>`,
+      subject: t(locale, 'Confirm your UserState account'),
+      text: [hello(fullName), '', intro, '', link, '', ignore].join('\n'),
+      html: `<p>${hello(escapeHtml(fullName))}</p><p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'Confirm my account'))}</a></p><p>${escapeHtml(ignore)}</p>`,
     });
   }
 
   /** Sends a fresh OTP or link for the pending sign-up `id` and records its hash (resetting wrong attempts). */
-  async function deliver(id: string, pending: Pick<PendingSignUp, 'mode' | 'phone_number' | 'email' | 'full_name' | 'link_hash'>): Promise<void> {
+  async function deliver(id: string, pending: Pick<PendingSignUp, 'mode' | 'phone_number' | 'email' | 'full_name' | 'link_hash' | 'locale'>): Promise<void> {
+    const locale = toLocale(pending.locale);
     const remaining = Math.max(1, await redis.ttl(pendingKey(id)));
     if (pending.mode === 'OTP') {
       const otp = newOtp();
       await redis.hset(pendingKey(id), { otp_hash: otpHash(id, otp), attempts: '0' });
-      await sendOtp(pending.phone_number, otp);
+      await sendOtp(pending.phone_number, otp, locale);
       return;
     }
     const linkToken = newOpaqueToken();
     const hash = hashOpaqueToken(linkToken);
     await redis.multi().set(linkKey(hash), id, 'EX', remaining).hset(pendingKey(id), { link_hash: hash }).exec();
     if (pending.link_hash && pending.link_hash !== hash) await redis.del(linkKey(pending.link_hash));
-    await sendLink(pending.email, pending.full_name, linkToken);
+    await sendLink(pending.email, pending.full_name, linkToken, locale);
   }
 
   /** Resolves a registration token (POST /signup's answer) or a mailed link token to its pending sign-up. */
@@ -205,6 +205,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
                 email_verified: emailProved,
                 phone_number: pending.phone_number || null,
                 referral_code: generateReferralCode(pending.username),
+                locale: toLocale(pending.locale),
               },
               { transaction: savepoint },
             );
@@ -228,7 +229,8 @@ export function createRegistrationService(deps: RegistrationDeps) {
   }
 
   return {
-    async signUp(input: SignUpInput, ip: string): Promise<{ registration_token: string; mode: SignUpMode; expires_in: number }> {
+    /** `locale` is the language of the request: the code or link goes out in it and the account keeps it. */
+    async signUp(input: SignUpInput, ip: string, locale: Locale = 'en'): Promise<{ registration_token: string; mode: SignUpMode; expires_in: number }> {
       const username = input.username.toLowerCase();
       const email = input.email.trim().toLowerCase();
       let phone = '';
@@ -282,6 +284,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
         otp_hash: '',
         attempts: '0',
         link_hash: '',
+        locale,
       };
       try {
         await limits.consumeSend(input.mode === 'OTP' ? phone : email, 'REGISTER', ip);
