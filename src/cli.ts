@@ -17,7 +17,7 @@ import { createEncryptor } from './utilities/encrypt.js';
 import { createDatabase, type Database } from './models/index.js';
 import { createAdoptionService, ORIGINAL_SCHEMA, type AdoptionTreatments } from './services/adoption.service.js';
 import { createXenditGateway } from './integrations/xendit.js';
-import { createGatewayLog } from './integrations/gateway-log.js';
+import { createGatewayLog } from './models/gateway-log.js';
 import { createDisabledPushSender } from './integrations/fcm.js';
 import { createWalletService } from './services/wallet.service.js';
 import { createPaymentService } from './services/payment.service.js';

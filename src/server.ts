@@ -8,19 +8,21 @@ import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../config/index.js';
 import { createApp } from './app.js';
 import { createFirebasePushSender } from './integrations/fcm.js';
-import { createGatewayLog } from './integrations/gateway-log.js';
+import { createGatewayLog } from './models/gateway-log.js';
 import { createMailer } from './integrations/mailer.js';
 import { createSmsSender } from './integrations/sms.js';
 import { createXenditGateway } from './integrations/xendit.js';
-import { createAuthenticators } from './middleware/passport.js';
+import { createAuthenticators, createLocalLogin, createRegistrationTokenAuth } from './middleware/passport.js';
 import { migrateUp } from './migrations/index.js';
 import { createDatabase, ensureDatabaseExists, withMigrationLock, type Database } from './models/index.js';
 import { createRedis } from './models/redis.js';
 import { buildRoutes } from './routers/index.js';
+import { loginBody } from './schemas/auth.schema.js';
 import { isOriginalDatabase } from './services/adoption.service.js';
 import { createServices, type Clients, type Services } from './services/index.js';
 import { createMetrics, type Metrics, type PoolStats } from './services/metrics.service.js';
-import { attachPaymentStatusSocket, type PaymentStatusPublisher } from './socket/payment-status.socket.js';
+import type { PaymentStatusPublisher } from './services/realtime.js';
+import { attachPaymentStatusSocket } from './socket/payment-status.socket.js';
 import { routeEngineSessions, type EngineSessionRouting } from './socket/engine-session-routing.js';
 import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
 import { scheduleAccountErasure } from './scheduler/account-erasure.scheduler.js';
@@ -178,7 +180,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     for (const client of [redis, pubClient, subClient]) client.disconnect();
     throw error;
   }
-  const authenticators = createAuthenticators(services.authDeps);
+  const authenticators = createAuthenticators({
+    tokens: services.tokens,
+    apiKeys: services.apiKeys,
+    callbackToken: config.xendit.callbackToken,
+    localLogin: createLocalLogin(async (input) => {
+      const result = await services.auth.login(input);
+      return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, sid: result.sid, exp: result.exp, token: result.token };
+    }, loginBody),
+    registrationToken: createRegistrationTokenAuth((token) => services.registration.authenticate(token)),
+  });
   const app = createApp({
     config,
     logger,

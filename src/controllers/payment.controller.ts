@@ -3,7 +3,7 @@ import { inputOf, serviceOf, userOf } from '../middleware/request-context.js';
 import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PaymentService } from '../services/payment.service.js';
 import type { WalletService } from '../services/wallet.service.js';
-import type { SyncSummary } from '../scheduler/xendit.scheduler.js';
+import type { SyncSummary } from '../services/sync-lock.service.js';
 import { ConflictError } from '../errors/app-error.js';
 
 interface CheckoutBody {

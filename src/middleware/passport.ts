@@ -5,21 +5,32 @@ import { BasicStrategy } from 'passport-http';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
-import type { Authenticators } from '../routers/router-builder.js';
-import type { Principal } from '../routers/route.js';
 import type { ApiKeyService } from '../services/api-key.service.js';
 import { JWT_ALGORITHM, type AccessTokenPayload, type TokenService } from '../services/token.service.js';
-import { setPrincipal } from './request-context.js';
+import { setPrincipal, type Principal } from './request-context.js';
 import { createValidator } from './validator.js';
+
+/**
+ * How a route authenticates:
+ * - none: public
+ * - jwt: `Authorization: Bearer <token>` for a signed-in user
+ * - basic: `Authorization: Basic base64(holder:apiKey)` for internal services
+ * - local: username/email + password in the body (POST /auth only)
+ * - callback-token: Xendit's `x-callback-token`
+ * - registration-token: the token POST /signup answered (Bearer, body `token` or `?token=`)
+ */
+export type AuthKind = 'none' | 'jwt' | 'basic' | 'local' | 'callback-token' | 'registration-token';
+
+export type Authenticators = Record<AuthKind, RequestHandler>;
 
 export interface AuthDeps {
   tokens: TokenService;
   apiKeys: ApiKeyService;
   callbackToken: string;
-  /** POST /auth: username-or-email + password → principal; throws the seed's errors. Provided by the auth service. */
-  localLogin?: RequestHandler;
-  /** The registration token POST /signup answered. Provided by the auth service. */
-  registrationToken?: RequestHandler;
+  /** POST /auth: username-or-email + password → principal; throws the seed's errors (createLocalLogin). */
+  localLogin: RequestHandler;
+  /** The registration token POST /signup answered (createRegistrationTokenAuth). */
+  registrationToken: RequestHandler;
 }
 
 const BEARER = /^Bearer [A-Za-z0-9._~+/-]+=*$/;
@@ -147,8 +158,6 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
   const jwtAuth = authenticateWith(instance, 'jwt', () => new UnauthorizedError('Invalid or missing token'));
   const basicAuth = authenticateWith(instance, 'basic', () => new UnauthorizedError('Invalid API credentials'));
 
-  const notConfigured: RequestHandler = (_req, _res, next) => next(new AppError('INTERNAL', 'Authenticator not configured'));
-
   return {
     none: (_req, _res, next) => next(),
     jwt: (req, res, next) => {
@@ -175,7 +184,7 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
       setPrincipal(res, { kind: 'gateway' });
       next();
     },
-    local: deps.localLogin ?? notConfigured,
-    'registration-token': deps.registrationToken ?? notConfigured,
+    local: deps.localLogin,
+    'registration-token': deps.registrationToken,
   };
 }

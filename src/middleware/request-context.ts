@@ -1,6 +1,18 @@
 import type { Response } from 'express';
 import { UnauthorizedError } from '../errors/app-error.js';
-import type { Principal, ValidatedInput } from '../routers/route.js';
+
+/** Identity established by the auth layer, read by controllers with `principalOf(res)`. */
+export type Principal =
+  | { kind: 'user'; username: string; agent: boolean; jti: string; sid: string | null; exp: number; token: string }
+  | { kind: 'service'; holder: string }
+  | { kind: 'registration'; registrationId: string; token: string }
+  | { kind: 'gateway' };
+
+export interface ValidatedInput<B = unknown, Q = unknown, P = unknown> {
+  body: B;
+  query: Q;
+  params: P;
+}
 
 /** Validated request parts, as the validator left them in res.locals (never written over req.query). */
 export function inputOf<B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>>(res: Response): ValidatedInput<B, Q, P> {

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import localizeIdModule from 'ajv-i18n/localize/id/index.js';
 import { ValidationError, type FieldError } from '../errors/app-error.js';
-import type { JsonSchema, RouteSchemas } from '../routers/route.js';
+import type { JsonSchema, RouteSchemas } from '../schemas/json-schema.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

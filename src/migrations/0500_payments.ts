@@ -1,7 +1,7 @@
 import type { MigrationFn } from '../migrations/index.js';
 
 /**
- * Payments (issue 5): what a payout row needs beside the invoice columns of user_transaction.
+ * Payments: what a payout row needs beside the invoice columns of user_transaction.
  *
  * - bank_account_id: the destination a PAYOUT row was sent to (kept, or nulled if the account row is ever removed).
  * - destination_mask: "BCA ****1234", a snapshot for listings; never the full number.

@@ -1,4 +1,5 @@
-import type { JsonSchema, RouteDeclaration } from './route.js';
+import type { JsonSchema } from '../schemas/json-schema.js';
+import type { RouteDeclaration } from './route.js';
 
 const ERROR_ENVELOPE: JsonSchema = {
   type: 'object',

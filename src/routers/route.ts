@@ -1,25 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { AuthKind } from '../middleware/passport.js';
+import type { JsonSchema, RouteSchemas } from '../schemas/json-schema.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-/**
- * How a route authenticates:
- * - none: public
- * - jwt: `Authorization: Bearer <token>` for a signed-in user
- * - basic: `Authorization: Basic base64(holder:apiKey)` for internal services
- * - local: username/email + password in the body (POST /auth only)
- * - callback-token: Xendit's `x-callback-token`
- * - registration-token: the token POST /signup answered (Bearer, body `token` or `?token=`)
- */
-export type AuthKind = 'none' | 'jwt' | 'basic' | 'local' | 'callback-token' | 'registration-token';
-
-export type JsonSchema = Record<string, unknown>;
-
-export interface RouteSchemas {
-  body?: JsonSchema;
-  query?: JsonSchema;
-  params?: JsonSchema;
-}
 
 export type RouteHandler = (req: Request, res: Response) => unknown;
 
@@ -52,17 +35,4 @@ export interface RouteDeclaration {
   /** Header parameters documented in OpenAPI (e.g. Idempotency-Key). */
   headers?: Array<{ name: string; required?: boolean; description: string }>;
   handler: RouteHandler;
-}
-
-/** Identity established by the auth layer, read by controllers with `principalOf(res)`. */
-export type Principal =
-  | { kind: 'user'; username: string; agent: boolean; jti: string; sid: string | null; exp: number; token: string }
-  | { kind: 'service'; holder: string }
-  | { kind: 'registration'; registrationId: string; token: string }
-  | { kind: 'gateway' };
-
-export interface ValidatedInput<B = unknown, Q = unknown, P = unknown> {
-  body: B;
-  query: Q;
-  params: P;
 }

@@ -1,9 +1,10 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { createValidator } from '../middleware/validator.js';
-import type { AuthKind, RouteDeclaration } from './route.js';
+import type { Authenticators } from '../middleware/passport.js';
+import type { RouteDeclaration } from './route.js';
 
-export type Authenticators = Record<AuthKind, RequestHandler>;
+export type { Authenticators };
 
 const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
 

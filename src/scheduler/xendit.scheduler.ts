@@ -2,7 +2,6 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { SyncJob, SyncLockService } from '../services/sync-lock.service.js';
 import type { Logger } from '../utilities/logger.js';
 
-export type { SyncJob, SyncSummary } from '../services/sync-lock.service.js';
 
 /**
  * The seed's expireStatusUpdater schedule (`0 *\/2 * * *` by default). Each tick is claimed once across instances

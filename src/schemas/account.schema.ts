@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const statusTrue = { type: 'boolean', const: true } as const;
 const message = { type: 'string' } as const;

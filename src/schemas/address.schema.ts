@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 import { phoneNumberSchema } from './user-info.schema.js';
 
 const nonBlank = (maxLength: number, example: string): JsonSchema => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S', example });

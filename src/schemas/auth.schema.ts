@@ -3,7 +3,7 @@
  * Passwords are bounded loosely here (1-256 characters, so nothing huge reaches bcrypt); the password policy in
  * password.service.ts then says which rule failed (8-72 UTF-8 bytes, not the username or email).
  */
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;

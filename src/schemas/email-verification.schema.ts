@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
 const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;

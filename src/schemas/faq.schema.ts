@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 import { idSchema } from './address.schema.js';
 
 const categorySchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'payment' };

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const tokenSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096, pattern: '^[^\\s]+$', example: 'fcm_device_token…' };
 

@@ -2,7 +2,7 @@
  * AJV schemas of the payment routes (checkout, callback, wallet, invoices, reference lists). The same objects feed
  * the OpenAPI document. Amounts are JSON numbers; the services turn them into exact decimals (at most 2 decimals).
  */
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const amount: JsonSchema = { type: 'number', exclusiveMinimum: 0, description: 'IDR, at most 2 decimals', example: 100000 };
 const description: JsonSchema = { type: 'string', minLength: 1, maxLength: 255 };

@@ -1,5 +1,5 @@
 /** AJV schemas of the bank-account and payout routes. Account numbers are write-only: answers carry the mask only. */
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const str: JsonSchema = { type: 'string' };
 const strOrNull: JsonSchema = { type: ['string', 'null'] };

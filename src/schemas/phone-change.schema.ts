@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 export const pointsHistoryQuery: JsonSchema = {
   type: 'object',

@@ -1,6 +1,25 @@
 /** AJV schemas of the session list and remote sign-out; the same objects feed the OpenAPI document. */
-import type { JsonSchema } from '../routers/route.js';
-import { SECURITY_EVENT_KINDS } from '../services/security-activity.service.js';
+import type { JsonSchema } from './json-schema.js';
+
+/** What GET /user/activity may list (security-activity.service.ts records them). */
+export const SECURITY_EVENT_KINDS = [
+  'login_succeeded',
+  'login_failed',
+  'lockout',
+  'password_changed',
+  'password_reset',
+  'email_change_requested',
+  'email_changed',
+  'email_change_cancelled',
+  'phone_change_requested',
+  'phone_changed',
+  'session_revoked',
+  'deactivated',
+  'deletion_requested',
+  'bank_account_added',
+  'payout_requested',
+  'money_cooling_off',
+] as const;
 
 const statusTrue = { type: 'boolean', const: true } as const;
 

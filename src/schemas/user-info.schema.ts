@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 /** Indonesian mobile numbers: +62 / 62 / 0, then 8, a non-zero digit and 6-11 more digits (the seed's format). */
 export const PHONE_PATTERN = '^(\\+62|62|0)8[1-9][0-9]{6,11}$';

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../routers/route.js';
+import type { JsonSchema } from './json-schema.js';
 
 const voucherCodeSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'WELCOME10K' };
 

@@ -1,14 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
-import type { GatewayLog } from '../integrations/gateway-log.js';
+import type { GatewayLog } from '../models/gateway-log.js';
 import type { Mailer } from '../integrations/mailer.js';
 import type { PushSender } from '../integrations/fcm.js';
 import type { SmsSender } from '../integrations/sms.js';
 import type { XenditGateway } from '../integrations/xendit.js';
 import type { Database } from '../models/index.js';
-import type { PaymentStatusPublisher } from '../socket/payment-status.socket.js';
-import { createLocalLogin, createRegistrationTokenAuth, type AuthDeps } from '../middleware/passport.js';
-import { loginBody } from '../schemas/auth.schema.js';
+import type { PaymentStatusPublisher } from './realtime.js';
 import { createAuthService } from './auth.service.js';
 import { createPasswordService } from './password.service.js';
 import { createRateLimitService } from './rate-limit.service.js';
@@ -88,8 +86,7 @@ export function createServices(clients: Clients) {
   const idempotency = createIdempotencyService({ sequelize: db.sequelize, leaseSeconds: config.idempotency.leaseSeconds, logger });
   const encryptor = createEncryptor(config.encryption);
   const health = createHealthService({ sequelize: db.sequelize, redis, mongoStatus: () => clients.gatewayLog.status() });
-  const authDeps: AuthDeps = { tokens, apiKeys, callbackToken: config.xendit.callbackToken };
-  // Accounts and authentication (issue 3).
+  // Accounts and authentication.
   const fcm = createFcmService({ sequelize: db.sequelize, models, push: clients.push, logger });
   const activity = createSecurityActivityService({ models, mailer: clients.mailer, fcm, logger, coolingOffHours: config.auth.moneyCoolingOffHours });
   const deviceSessions = createDeviceSessionService({
@@ -106,7 +103,7 @@ export function createServices(clients: Clients) {
   // Issue 16: changing the phone number (the email change lives with the email binding).
   const phoneChange = createPhoneChangeService({ ...authServiceDeps, sms: clients.sms });
   const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, activity, extendGraceSeconds: config.auth.extendGraceSeconds });
-  // Issue 17: deleting an account (grace, cancel, erasure job) and the personal-data export.
+  // Deleting an account (grace, cancel, erasure job) and the personal-data export.
   const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
   const accountDeletion = createAccountDeletionService({
     ...authServiceDeps,
@@ -125,14 +122,9 @@ export function createServices(clients: Clients) {
     metrics,
     pendingDeletionOf: (username) => accountDeletion.pendingDeletionOf(username),
   });
-  authDeps.localLogin = createLocalLogin(async (input) => {
-    const result = await auth.login(input);
-    return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, sid: result.sid, exp: result.exp, token: result.token };
-  }, loginBody);
-  authDeps.registrationToken = createRegistrationTokenAuth((token) => registration.authenticate(token));
   const agents = createAgentService({ sequelize: db.sequelize, models, tokens });
   const maintenance = createMaintenanceService({ sequelize: db.sequelize, encryptor, currentKeyId: config.encryption.currentKeyId });
-  // Issue 4: profiles, addresses, points, referrals, offers, vouchers, push, FAQ. The voucher catalog is loaded and
+  // Profiles, addresses, points, referrals, offers, vouchers, push, FAQ. The voucher catalog is loaded and
   // validated here, so an invalid VOUCHER_FILE makes createServices (and the boot) fail with a clear message.
   const addresses = createAddressService({ sequelize: db.sequelize, models, maxPerUser: config.wallet.addressMaxPerUser });
   const points = createPointMutationService({ sequelize: db.sequelize, models, pointValueIdr: config.wallet.pointValueIdr });
@@ -150,7 +142,7 @@ export function createServices(clients: Clients) {
   const marketingOffers = createMarketingOfferService({ sequelize: db.sequelize, models });
   const vouchers = createVoucherService({ sequelize: db.sequelize, models, voucherFile: config.voucherFile });
   const faqs = createFaqService({ sequelize: db.sequelize, models });
-  // Issue 5: wallet, Xendit invoices and callbacks, payouts, and the sync job (the seed's expireStatusUpdater).
+  // Wallet, Xendit invoices and callbacks, payouts, and the sync job (the seed's expireStatusUpdater).
   const wallet = createWalletService({ sequelize: db.sequelize, models, config: config.xendit });
   const anomalies = createPaymentAnomalyService({ sequelize: db.sequelize, logger });
   const payments = createPaymentService({
@@ -169,7 +161,7 @@ export function createServices(clients: Clients) {
     anomalies,
     metrics,
   });
-  // Issue 6: QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
+  // QR codes; the invoice QR answers exactly what GET /invoice/detail answers (same lookup, same 404).
   const qrCodes = createQrCodeService({ referral: config.referral, models, invoices: payments });
   const payouts = createPayoutService({
     sequelize: db.sequelize,
@@ -201,5 +193,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, authDeps, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics, phoneChange };
+  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics, phoneChange };
 }

@@ -2,28 +2,12 @@ import { Op } from 'sequelize';
 import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
+import { SECURITY_EVENT_KINDS } from '../schemas/session.schema.js';
 import type { FcmService } from './fcm.service.js';
 
 export type SecurityActivityService = ReturnType<typeof createSecurityActivityService>;
 
-export const SECURITY_EVENT_KINDS = [
-  'login_succeeded',
-  'login_failed',
-  'lockout',
-  'password_changed',
-  'password_reset',
-  'email_change_requested',
-  'email_changed',
-  'email_change_cancelled',
-  'phone_change_requested',
-  'phone_changed',
-  'session_revoked',
-  'deactivated',
-  'deletion_requested',
-  'bank_account_added',
-  'payout_requested',
-  'money_cooling_off',
-] as const;
+export { SECURITY_EVENT_KINDS };
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
 /** Where an event came from: the caller's address and device (device_name, else User-Agent). */

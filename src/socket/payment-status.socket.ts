@@ -1,24 +1,8 @@
 import type { Server, Socket } from 'socket.io';
 import { AppError } from '../errors/app-error.js';
+import type { PaymentStatusPublisher } from '../services/realtime.js';
 import type { TokenService } from '../services/token.service.js';
 import type { Logger } from '../utilities/logger.js';
-
-export interface PaymentStatusUpdate {
-  invoice_id: string;
-  status: string;
-  amount: number;
-  paid_at: string | null;
-}
-
-export interface PaymentStatusPublisher {
-  publish(username: string, update: PaymentStatusUpdate): void;
-  /** Closes, on every instance, the sockets opened with the token `jti` at `atMs` (now, or when an /extend grace ends). */
-  disconnectToken?(jti: string, atMs: number): void;
-  /** Closes, on every instance, the sockets opened with any token of the session (logout). */
-  disconnectSession?(sid: string): void;
-  /** Closes, on every instance, every socket of the user (password change, reset, deactivation, demotion). */
-  disconnectUser?(username: string): void;
-}
 
 export const PAYMENT_STATUS_EVENT = 'payment:status:update';
 const roomOf = (username: string) => `payment:${username}`;

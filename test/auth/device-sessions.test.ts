@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { createRecordingPushSender } from '../../src/integrations/fcm.js';
+import { createRecordingPushSender } from '../helpers/recording-push.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createLogger } from '../../src/utilities/logger.js';
 import { createServiceCredentials, createUser, type TestUser } from '../helpers/factories.js';

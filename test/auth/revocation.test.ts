@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import type { Socket } from 'socket.io-client';
-import { createRecordingPushSender } from '../../src/integrations/fcm.js';
+import { createRecordingPushSender } from '../helpers/recording-push.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { deriveUserKey } from '../../src/services/token.service.js';
 import { createLogger } from '../../src/utilities/logger.js';

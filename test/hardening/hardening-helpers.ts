@@ -3,7 +3,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { QueryTypes } from 'sequelize';
 import { buildRoutes } from '../../src/routers/index.js';
-import type { JsonSchema, RouteDeclaration } from '../../src/routers/route.js';
+import type { RouteDeclaration } from '../../src/routers/route.js';
+import type { JsonSchema } from '../../src/schemas/json-schema.js';
 import type { TestContext } from '../helpers/server.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
 import supertest from 'supertest';
 import type { Config } from '../../config/index.js';
-import { createRecordingPushSender } from '../../src/integrations/fcm.js';
+import { createRecordingPushSender } from './recording-push.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { createLogger, type Logger } from '../../src/utilities/logger.js';
 import { startFakeSmsViro } from './fake-smsviro.js';

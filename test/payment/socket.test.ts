@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io as connect, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import { createRecordingPushSender } from '../../src/integrations/fcm.js';
+import { createRecordingPushSender } from '../helpers/recording-push.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createLogger } from '../../src/utilities/logger.js';
 import { createUser } from '../helpers/factories.js';

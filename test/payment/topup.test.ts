@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PushSender } from '../../src/integrations/fcm.js';
-import type { CheckoutLogEntry, GatewayLog } from '../../src/integrations/gateway-log.js';
+import type { CheckoutLogEntry, GatewayLog } from '../../src/models/gateway-log.js';
 import { createServiceCredentials, createUser } from '../helpers/factories.js';
 import { appLogEntries } from '../helpers/logs.js';
 import { useTestServer } from '../helpers/server.js';

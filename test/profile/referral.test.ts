@@ -12,7 +12,7 @@ describe('referrals: GET /referral/history, GET /referral/stats, services.referr
   const ctx = useTestServer({ REFERRAL_BONUS_POINTS: String(BONUS), REFERRAL_PAYOUT_HOLD_DAYS: '0' });
 
   const models = () => ctx.server.clients.db.models;
-  /** Test setup: sign-up (issue 3) creates this row; here it is made directly. */
+  /** Test setup: sign-up creates this row; here it is made directly. */
   const refer = (referrer: TestUser, referred: TestUser) =>
     models().ReferralHistory.create({ username: referred.username, submitted_by: referrer.username, referral_code: referrer.referralCode });
   const pointsOf = async (user: TestUser) => (await models().UserBalance.findByPk(user.username))!.points;

@@ -1,5 +1,5 @@
 /**
- * Xendit gateway logs in MongoDB (as in the seed): the only code that talks to MongoDB.
+ * Xendit gateway logs in MongoDB (as in the seed): the data layer's MongoDB side, the only code that talks to it.
  *
  * - Optional: without MONGO_DB the logs are off (logged once) and every method is a no-op.
  * - Never blocks boot: the connection is opened in the background (writes made meanwhile wait at most 3 s); if the
@@ -9,8 +9,8 @@
  */
 import mongoose from 'mongoose';
 import type { Config } from '../../config/index.js';
-import { createXenditCheckoutLogModel } from '../models/xendit-checkout-logs.model.js';
-import { createXenditPayoutLogModel } from '../models/xendit-payout-logs.model.js';
+import { createXenditCheckoutLogModel } from './xendit-checkout-logs.model.js';
+import { createXenditPayoutLogModel } from './xendit-payout-logs.model.js';
 import type { Logger } from '../utilities/logger.js';
 
 export interface CheckoutLogEntry {
