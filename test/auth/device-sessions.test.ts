@@ -3,14 +3,10 @@
  * its tokens on every instance at once, closes its sockets and removes the FCM tokens registered from it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { createRecordingPushSender } from '../helpers/recording-push.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createLogger } from '../../src/utilities/logger.js';
 import { createServiceCredentials, createUser, type TestUser } from '../helpers/factories.js';
-import { uniqueName, useTestServer } from '../helpers/server.js';
-import { testConfig } from '../helpers/test-config.js';
+import { uniqueName, useTestServer, useSecondInstance } from '../helpers/server.js';
 import { connectSocket, eventually } from '../payment/payment-helpers.js';
 import { assertError, freshIp } from './auth-helpers.js';
 
@@ -25,19 +21,7 @@ interface SessionRow {
 
 describe('sessions and devices: GET /sessions, DELETE /sessions/:id, POST /sessions/revoke-others', () => {
   const ctx = useTestServer();
-  let second: RunningServer;
-  before(async () => {
-    second = await startServer({
-      config: testConfig({ XENDIT_API_URL: ctx.xendit.url }),
-      logger: createLogger('silent'),
-      port: 0,
-      host: '127.0.0.1',
-      overrides: { push: createRecordingPushSender() },
-    });
-  });
-  after(async () => {
-    await second?.close();
-  });
+  const second = useSecondInstance(ctx);
 
   /** A real password login from a device: the session it starts and its token. */
   const signIn = async (user: TestUser, device: { name?: string; userAgent?: string; ip?: string } = {}) => {

@@ -4,15 +4,11 @@
  * belong to one session.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import type { Socket } from 'socket.io-client';
-import { createRecordingPushSender } from '../helpers/recording-push.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createLogger } from '../../src/utilities/logger.js';
 import { createUser } from '../helpers/factories.js';
-import { useTestServer } from '../helpers/server.js';
-import { testConfig } from '../helpers/test-config.js';
+import { useTestServer, useSecondInstance } from '../helpers/server.js';
 import { connectSocket, eventually, sleep, subscribe } from '../payment/payment-helpers.js';
 import { assertError } from './auth-helpers.js';
 
@@ -20,19 +16,7 @@ const GRACE_MS = 1000;
 
 describe('/extend grace for the replaced token', () => {
   const ctx = useTestServer({ EXTEND_GRACE_SECONDS: String(GRACE_MS / 1000) });
-  let second: RunningServer;
-  before(async () => {
-    second = await startServer({
-      config: testConfig({ XENDIT_API_URL: ctx.xendit.url, EXTEND_GRACE_SECONDS: String(GRACE_MS / 1000) }),
-      logger: createLogger('silent'),
-      port: 0,
-      host: '127.0.0.1',
-      overrides: { push: createRecordingPushSender() },
-    });
-  });
-  after(async () => {
-    await second?.close();
-  });
+  const second = useSecondInstance(ctx, { EXTEND_GRACE_SECONDS: String(GRACE_MS / 1000) });
 
   const verifyWith = (token: string) => ctx.api.get('/verify').set('Authorization', `Bearer ${token}`);
   const extend = async (token: string) => {

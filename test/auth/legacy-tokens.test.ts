@@ -4,14 +4,10 @@
  * LEGACY_TOKENS_UNTIL, exchanged for one of ours by /extend, revoked by logout and killed by a password change.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { createRecordingPushSender } from '../helpers/recording-push.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createLogger } from '../../src/utilities/logger.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
-import { useTestServer, type TestContext } from '../helpers/server.js';
-import { testConfig } from '../helpers/test-config.js';
+import { useTestServer, type TestContext, useSecondInstance } from '../helpers/server.js';
 import { connectSocket } from '../payment/payment-helpers.js';
 import { assertError } from './auth-helpers.js';
 
@@ -27,19 +23,7 @@ async function originalToken(ctx: TestContext, user: TestUser, options: { agent?
 describe('tokens of the original system, before LEGACY_TOKENS_UNTIL', () => {
   const until = new Date(Date.now() + 2 * 24 * HOUR * 1000).toISOString();
   const ctx = useTestServer({ LEGACY_TOKENS_UNTIL: until });
-  let second: RunningServer;
-  before(async () => {
-    second = await startServer({
-      config: testConfig({ XENDIT_API_URL: ctx.xendit.url, LEGACY_TOKENS_UNTIL: until }),
-      logger: createLogger('silent'),
-      port: 0,
-      host: '127.0.0.1',
-      overrides: { push: createRecordingPushSender() },
-    });
-  });
-  after(async () => {
-    await second?.close();
-  });
+  const second = useSecondInstance(ctx, { LEGACY_TOKENS_UNTIL: until });
   const withToken = (path: string, token: string) => ctx.api.get(path).set('Authorization', `Bearer ${token}`);
 
   it('when a client presents a token the original signed, then the API serves it as that user', async () => {
@@ -129,19 +113,7 @@ describe('tokens of the original system, before LEGACY_TOKENS_UNTIL', () => {
 
 describe('tokens of the original system without LEGACY_TOKENS_UNTIL, or after it', () => {
   const ctx = useTestServer();
-  let past: RunningServer;
-  before(async () => {
-    past = await startServer({
-      config: testConfig({ XENDIT_API_URL: ctx.xendit.url, LEGACY_TOKENS_UNTIL: new Date(Date.now() - 1000).toISOString() }),
-      logger: createLogger('silent'),
-      port: 0,
-      host: '127.0.0.1',
-      overrides: { push: createRecordingPushSender() },
-    });
-  });
-  after(async () => {
-    await past?.close();
-  });
+  const past = useSecondInstance(ctx, { LEGACY_TOKENS_UNTIL: new Date(Date.now() - 1000).toISOString() });
 
   it('when LEGACY_TOKENS_UNTIL is empty (the default) or has passed, then a token the original signed is refused, also by the socket', async () => {
     const user = await createUser(ctx);

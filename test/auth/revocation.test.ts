@@ -4,16 +4,12 @@
  * refused, and /extend stops at the absolute session lifetime.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import type { Socket } from 'socket.io-client';
-import { createRecordingPushSender } from '../helpers/recording-push.js';
-import { startServer, type RunningServer } from '../../src/server.js';
 import { deriveUserKey } from '../../src/services/token.service.js';
-import { createLogger } from '../../src/utilities/logger.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
-import { useTestServer } from '../helpers/server.js';
-import { testConfig } from '../helpers/test-config.js';
+import { useTestServer, useSecondInstance } from '../helpers/server.js';
 import { collectUpdates, connectSocket, eventually, sleep, subscribe, topUp } from '../payment/payment-helpers.js';
 import { assertError, freshIp, linkTokenFor, login } from './auth-helpers.js';
 
@@ -40,19 +36,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Pr
 
 describe('revocation reaches every channel', () => {
   const ctx = useTestServer();
-  let second: RunningServer;
-  before(async () => {
-    second = await startServer({
-      config: testConfig({ XENDIT_API_URL: ctx.xendit.url }),
-      logger: createLogger('silent'),
-      port: 0,
-      host: '127.0.0.1',
-      overrides: { push: createRecordingPushSender() },
-    });
-  });
-  after(async () => {
-    await second?.close();
-  });
+  const second = useSecondInstance(ctx);
 
   const requestResetLink = async (user: TestUser) => {
     const res = await ctx.api.post('/request-reset-pwd').set('X-Forwarded-For', freshIp()).send({ email: user.email });

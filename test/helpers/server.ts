@@ -63,6 +63,32 @@ export function useTestServer(overrides: Record<string, string> = {}, options: P
   return ctx;
 }
 
+/**
+ * A second instance of the server on the same database and Redis db (a PM2 sibling or another host), with `overrides`
+ * on top of the test settings; started before the tests and closed after them. Read `url` inside tests.
+ */
+export function useSecondInstance(ctx: TestContext, overrides: Record<string, string> = {}): { readonly url: string } {
+  let server: RunningServer | undefined;
+  before(async () => {
+    server = await startServer({
+      config: testConfig({ XENDIT_API_URL: ctx.xendit.url, ...overrides }),
+      logger: createLogger('silent'),
+      port: 0,
+      host: '127.0.0.1',
+      overrides: { push: createRecordingPushSender() },
+    });
+  });
+  after(async () => {
+    await server?.close();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error('the second instance is not started yet (read it inside a test)');
+      return server.url;
+    },
+  };
+}
+
 let counter = 0;
 /** A username nobody else in this run uses. */
 export function uniqueName(prefix = 'user'): string {

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { io as connect, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import { createRecordingPushSender } from '../helpers/recording-push.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createLogger } from '../../src/utilities/logger.js';
 import { createUser } from '../helpers/factories.js';
-import { useTestServer } from '../helpers/server.js';
-import { testConfig } from '../helpers/test-config.js';
+import { useTestServer, useSecondInstance } from '../helpers/server.js';
 import { collectUpdates, connectSocket, eventually, sleep, subscribe, topUp } from './payment-helpers.js';
 
 describe('payment status over Socket.io', () => {
@@ -96,19 +92,7 @@ describe('payment status over Socket.io', () => {
   });
 
   describe('with two instances sharing Redis (PM2 cluster)', () => {
-    let second: RunningServer;
-    before(async () => {
-      second = await startServer({
-        config: testConfig({ XENDIT_API_URL: ctx.xendit.url }),
-        logger: createLogger('silent'),
-        port: 0,
-        host: '127.0.0.1',
-        overrides: { push: createRecordingPushSender() },
-      });
-    });
-    after(async () => {
-      await second?.close();
-    });
+    const second = useSecondInstance(ctx);
 
     it('when a payment is applied on instance A, then a client connected to instance B receives the update', async () => {
       const user = await createUser(ctx);
