@@ -1,6 +1,5 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from '../config/index.js';
 import { AppError } from './errors/app-error.js';
@@ -9,6 +8,7 @@ import { createErrorHandler, notFoundHandler } from './middleware/error-handler.
 import { createHttpMetrics } from './middleware/http-metrics.js';
 import { localeMiddleware } from './middleware/locale.js';
 import { requestId } from './middleware/request-id.js';
+import { contentSecurityPolicy, securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument } from './routers/openapi.js';
 import { buildRouter, type Authenticators } from './routers/router-builder.js';
 import type { RouteDeclaration } from './routers/route.js';
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(localeMiddleware);
   if (deps.metrics) app.use(createHttpMetrics(deps.metrics));
   if (config.server.accessLog) app.use(createAccessLog(deps.accessLogWrite, deps.accessLogColours));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: config.server.corsOrigins,
@@ -51,14 +51,19 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const openApiDocument = buildOpenApiDocument(routes, { version: deps.version, serverUrl: config.server.publicUrl });
+  const openApiDocument = buildOpenApiDocument(routes, { version: deps.version, publicUrl: config.server.publicUrl });
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  // Swagger UI needs inline styles and its own scripts; relax the CSP for /docs only.
+  // Swagger UI needs inline styles and its own scripts; relax the CSP for /docs only. "Try it out" calls the origin the
+  // page was loaded from ('self', the document's first server "/") or PUBLIC_URL (its second server).
   app.use(
     '/docs',
-    helmet.contentSecurityPolicy({ directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } }),
+    contentSecurityPolicy({
+      'script-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'", new URL(config.server.publicUrl).origin],
+    }),
     swaggerUi.serve,
     swaggerUi.setup(openApiDocument, { customSiteTitle: 'UserState API docs' }),
   );

@@ -78,8 +78,12 @@ function requestBodyOf(route: RouteDeclaration) {
   return { required: true, content: { [mediaType]: { schema: route.schemas.body } } };
 }
 
-/** The OpenAPI 3.1 document, generated from the same declarations that wire Express. */
-export function buildOpenApiDocument(routes: RouteDeclaration[], info: { version: string; serverUrl: string }): Record<string, unknown> {
+/**
+ * The OpenAPI 3.1 document, generated from the same declarations that wire Express. Its first server is "/", i.e. the
+ * origin the document (and /docs) was loaded from, so "Try it out" works on whatever host and scheme the server is
+ * reached by; PUBLIC_URL follows as the second.
+ */
+export function buildOpenApiDocument(routes: RouteDeclaration[], info: { version: string; publicUrl: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
@@ -103,7 +107,10 @@ export function buildOpenApiDocument(routes: RouteDeclaration[], info: { version
       version: info.version,
       description: 'Accounts, profiles, wallet, referrals, vouchers, push notifications and Xendit payments. Errors use the envelope {status:false, message, errorCode, errors?}.',
     },
-    servers: [{ url: info.serverUrl }],
+    servers: [
+      { url: '/', description: 'this server, on the origin the document was loaded from' },
+      { url: info.publicUrl, description: 'PUBLIC_URL' },
+    ],
     paths,
     components: {
       schemas: { Error: ERROR_ENVELOPE },

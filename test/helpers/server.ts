@@ -25,6 +25,8 @@ export interface TestContext {
 /**
  * Starts the real server (port 0) on the test database and Redis db, with Xendit, SMSViro and SMTP served by
  * local stand-ins and a recording push sender. Registers before/after hooks; read the context inside tests.
+ * `options.host` binds elsewhere than 127.0.0.1 (e.g. 0.0.0.0 to be reached on a LAN address); `server.url` stays on
+ * 127.0.0.1.
  */
 export function useTestServer(overrides: Record<string, string> = {}, options: Partial<StartOptions> = {}): TestContext {
   const ctx = {} as TestContext;
@@ -50,7 +52,7 @@ export function useTestServer(overrides: Record<string, string> = {}, options: P
       config: ctx.config,
       logger: ctx.logger,
       port: 0,
-      host: '127.0.0.1',
+      host: options.host ?? '127.0.0.1',
       overrides: { push: ctx.push, ...options.overrides },
       accessLogWrite: (line) => ctx.logs.push(line),
     });
