@@ -320,4 +320,22 @@ export const ID_MESSAGES: Catalogue = {
     'Perubahan email dibatalkan; akun Anda tetap menggunakan alamat ini. Jika Anda tidak memintanya, segera atur ulang kata sandi Anda.',
   'A code has been sent by SMS to the new number; it becomes your phone number once verified': 'Kode telah dikirim melalui SMS ke nomor baru; nomor tersebut menjadi nomor telepon Anda setelah diverifikasi',
   'Your phone number has been changed': 'Nomor telepon Anda telah diubah',
+
+  // Security notices (mailed and pushed in the account's language)
+  'New sign-in to your UserState account': 'Masuk baru ke akun UserState Anda',
+  'Your account was signed in from a device it had not used before': 'Akun Anda digunakan untuk masuk dari perangkat yang belum pernah dipakai sebelumnya',
+  'Your UserState password was changed': 'Kata sandi UserState Anda telah diubah',
+  'The password of your account was changed': 'Kata sandi akun Anda telah diubah',
+  'Your UserState password was reset': 'Kata sandi UserState Anda telah diatur ulang',
+  'The password of your account was reset with a mailed link': 'Kata sandi akun Anda telah diatur ulang melalui tautan yang dikirim lewat email',
+  'The email of your UserState account was changed': 'Email akun UserState Anda telah diubah',
+  'The email address of your account was changed': 'Alamat email akun Anda telah diubah',
+  'The phone number of your UserState account was changed': 'Nomor telepon akun UserState Anda telah diubah',
+  'The phone number of your account was changed': 'Nomor telepon akun Anda telah diubah',
+  'device: {device}': 'perangkat: {device}',
+  'address: {ip}': 'alamat: {ip}',
+  '{what}{where} on {when}.': '{what}{where} pada {when}.',
+  'If this was you, there is nothing to do.': 'Jika ini Anda, tidak ada yang perlu dilakukan.',
+  'If this was not you, reset your password now ("Forgot password" in the app), then sign out every other session (Sessions in the app, or POST /sessions/revoke-others).':
+    'Jika ini bukan Anda, segera atur ulang kata sandi Anda ("Lupa kata sandi" di aplikasi), lalu keluarkan semua sesi lainnya (Sesi di aplikasi, atau POST /sessions/revoke-others).',
 };

@@ -1,4 +1,6 @@
 import { Op } from 'sequelize';
+import { toLocale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
@@ -40,17 +42,32 @@ export function createSecurityActivityService(deps: { models: Models; mailer: Ma
   async function notify(username: string, kind: SecurityEventKind, client: ClientInfo, details: Record<string, unknown>): Promise<void> {
     const notice = NOTICES[kind];
     if (!notice || (kind === 'login_succeeded' && details.new_device !== true)) return;
-    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'full_name'], raw: true });
-    const where = [client.device ? `device: ${client.device}` : null, client.ip ? `address: ${client.ip}` : null].filter(Boolean).join(', ');
-    const advice = 'If this was not you, reset your password now ("Forgot password" in the app), then sign out every other session (Sessions in the app, or POST /sessions/revoke-others).';
-    const text = `${notice.what}${where ? ` (${where})` : ''} on ${new Date().toUTCString()}.\n\nIf this was you, there is nothing to do.\n${advice}`;
-    if (info?.email) await mailer.send({ to: info.email, subject: notice.subject, text: `Hello ${info.full_name},\n\n${text}` });
+    // In the account's language (stored at sign-up): a notice may follow a request in another language, or none.
+    const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'full_name', 'locale'], raw: true });
+    const locale = toLocale(info?.locale);
+    const subject = t(locale, notice.subject);
+    const what = t(locale, notice.what);
+    const where = [
+      client.device ? t(locale, 'device: {device}', { device: client.device }) : null,
+      client.ip ? t(locale, 'address: {ip}', { ip: client.ip }) : null,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const lines = [
+      t(locale, '{what}{where} on {when}.', { what, where: where ? ` (${where})` : '', when: new Date().toUTCString() }),
+      '',
+      t(locale, 'If this was you, there is nothing to do.'),
+      t(locale, 'If this was not you, reset your password now ("Forgot password" in the app), then sign out every other session (Sessions in the app, or POST /sessions/revoke-others).'),
+    ];
+    const text = lines.join('\n');
+    const hello = (name: string) => t(locale, 'Hello {name},', { name });
+    if (info?.email) await mailer.send({ to: info.email, subject, text: `${hello(info.full_name)}\n\n${text}` });
     // An email change is told to the address it replaced too: that is where the owner still reads mail.
     const replaced = kind === 'email_changed' && typeof details.old_email === 'string' ? details.old_email : null;
     if (replaced && replaced.toLowerCase() !== info?.email?.toLowerCase()) {
-      await mailer.send({ to: replaced, subject: notice.subject, text: `Hello ${info?.full_name ?? username},\n\n${text}` });
+      await mailer.send({ to: replaced, subject, text: `${hello(info?.full_name ?? username)}\n\n${text}` });
     }
-    await fcm.sendToUser(username, { title: notice.subject, body: notice.what, data: { kind } }).catch(() => undefined);
+    await fcm.sendToUser(username, { title: subject, body: what, data: { kind } }).catch(() => undefined);
   }
 
   return {

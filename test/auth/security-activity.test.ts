@@ -116,6 +116,22 @@ describe('security activity: GET /user/activity, notices, money cooling-off', ()
     assert.match(push.message.title, /New sign-in/);
   });
 
+  it('when the account signed up in Indonesian, then the new-device notice is mailed and pushed in Indonesian', async () => {
+    const user = await createUser(ctx);
+    await ctx.server.clients.db.models.UserInfo.update({ locale: 'id' }, { where: { username: user.username } });
+    assert.equal((await signIn(user, user.password, 'RumahPhone/1')).status, 200);
+    const pushToken = uniqueName('fcm-id');
+    const first = await signIn(user, user.password, 'RumahPhone/1');
+    assert.equal((await ctx.api.post('/fcm/register').set('Authorization', `Bearer ${first.body.token as string}`).send({ token: pushToken, device_type: 'android' })).status, 200);
+    const pushesBefore = ctx.push.calls.length;
+    assert.equal((await signIn(user, user.password, 'LaptopAsing/2')).status, 200);
+    const mail = await ctx.smtp.waitForMail((m) => m.to.includes(user.email) && /Masuk baru/.test(m.subject));
+    assert.match(mail.text, /perangkat: LaptopAsing\/2/);
+    assert.match(mail.text, /Jika ini bukan Anda, segera atur ulang kata sandi Anda/);
+    const push = ctx.push.calls.slice(pushesBefore).find((call) => call.tokens.includes(pushToken));
+    assert.equal(push?.message.title, 'Masuk baru ke akun UserState Anda');
+  });
+
   it('when the password was reset, then POST /payout and adding a bank account answer 423 with Retry-After and why, and the refusal is in the activity', async () => {
     const user = await createUser(ctx);
     await topUp(ctx, user, 100000);
