@@ -8,6 +8,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       path: '/health',
       auth: 'none',
       summary: 'Liveness and dependency status (503 when PostgreSQL or Redis is down)',
+      description: 'Anyone may call it. Reports whether the process is up and whether PostgreSQL, Redis and (when configured) MongoDB answer; 503 with status DEGRADED when one is down. Changes nothing.',
       tags: ['System'],
       errors: [503],
       response: {
@@ -29,6 +30,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       path: '/health/live',
       auth: 'none',
       summary: 'Liveness: the process answers (no dependency is checked; for restart decisions)',
+      description: 'Anyone may call it. Answers 200 as long as the process handles requests, without checking any dependency; for restart decisions of a supervisor. Changes nothing.',
       tags: ['System'],
       response: {
         status: 200,
@@ -41,6 +43,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       path: '/health/ready',
       auth: 'none',
       summary: 'Readiness: PostgreSQL and Redis are reachable (503 otherwise; for load balancers and container health)',
+      description: 'Anyone may call it. Answers 200 when PostgreSQL and Redis are reachable and 503 otherwise, so a load balancer stops sending traffic. Changes nothing.',
       tags: ['System'],
       errors: [503],
       response: {
