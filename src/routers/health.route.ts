@@ -1,5 +1,22 @@
 import type { createHealthController } from '../controllers/health.controller.js';
+import type { JsonSchema } from '../schemas/json-schema.js';
 import type { RouteDeclaration } from './route.js';
+
+const dependency: JsonSchema = { type: 'string', enum: ['up', 'down', 'off'], description: 'off: not configured (MongoDB without MONGO_DB)' };
+const healthResponse: JsonSchema = {
+  type: 'object',
+  required: ['status', 'timestamp', 'uptime', 'dependencies'],
+  properties: {
+    status: { type: 'string', enum: ['OK', 'DEGRADED'] },
+    timestamp: { type: 'string', format: 'date-time' },
+    uptime: { type: 'number', description: 'seconds since the process started', example: 3600.5 },
+    dependencies: {
+      type: 'object',
+      required: ['postgres', 'redis', 'mongo'],
+      properties: { postgres: dependency, redis: dependency, mongo: dependency },
+    },
+  },
+};
 
 export function healthRoutes(controller: ReturnType<typeof createHealthController>): RouteDeclaration[] {
   return [
@@ -13,15 +30,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       errors: [503],
       response: {
         status: 200,
-        schema: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: ['OK', 'DEGRADED'] },
-            timestamp: { type: 'string', format: 'date-time' },
-            uptime: { type: 'number' },
-            dependencies: { type: 'object' },
-          },
-        },
+        schema: healthResponse,
       },
       handler: controller.getHealth,
     },
@@ -34,7 +43,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       tags: ['System'],
       response: {
         status: 200,
-        schema: { type: 'object', properties: { status: { type: 'string', enum: ['OK'] }, uptime: { type: 'number' } } },
+        schema: { type: 'object', required: ['status', 'uptime'], properties: { status: { type: 'string', enum: ['OK'] }, uptime: { type: 'number', example: 3600.5 } } },
       },
       handler: controller.getLive,
     },
@@ -48,15 +57,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       errors: [503],
       response: {
         status: 200,
-        schema: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: ['OK', 'DEGRADED'] },
-            timestamp: { type: 'string', format: 'date-time' },
-            uptime: { type: 'number' },
-            dependencies: { type: 'object' },
-          },
-        },
+        schema: healthResponse,
       },
       handler: controller.getHealth,
     },

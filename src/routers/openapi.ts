@@ -55,7 +55,7 @@ function parametersOf(route: RouteDeclaration) {
 const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
 
 /** A sample value built from the schema's `example`s (then enums, formats and types), for the docs' examples. */
-const exampleOf = (schema: JsonSchema): unknown => sample(structuredClone(schema) as Parameters<typeof sample>[0], { quiet: true });
+const exampleOf = (schema: JsonSchema): unknown => sample(structuredClone(schema) as Parameters<typeof sample>[0], { quiet: true, enablePatterns: true });
 
 /** Which error codes answer a status, with their default messages (the table in src/errors/error-codes.ts). */
 function codesOf(status: number): Array<{ code: string; message: string }> {

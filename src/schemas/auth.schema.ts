@@ -116,6 +116,7 @@ export const statusMessageResponse: JsonSchema = { type: 'object', properties: {
 
 export const checkEmailResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'registered', 'message'],
   properties: { status: statusTrue, registered: { type: 'boolean' }, message },
 };
 
@@ -126,6 +127,7 @@ export const verifySignUpResponse: JsonSchema = {
 
 export const verifyTokenResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'user', 'agent'],
   properties: { status: statusTrue, user: { type: 'string' }, agent: { type: 'boolean' } },
 };
 
@@ -135,4 +137,4 @@ export const tokenResponse: JsonSchema = {
   properties: { status: statusTrue, message, token: { type: 'string' }, agent: { type: 'boolean' }, expires_at: { type: 'string', format: 'date-time' } },
 };
 
-export const whoamiResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, holder: { type: 'string' } } };
+export const whoamiResponse: JsonSchema = { type: 'object', required: ['status', 'holder'], properties: { status: statusTrue, holder: { type: 'string' } } };
