@@ -112,7 +112,7 @@ export const signUpResponse: JsonSchema = {
   },
 };
 
-export const statusMessageResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, message } };
+export const statusMessageResponse: JsonSchema = { type: 'object', required: ['status', 'message'], properties: { status: statusTrue, message } };
 
 export const checkEmailResponse: JsonSchema = {
   type: 'object',
@@ -133,7 +133,7 @@ export const verifyTokenResponse: JsonSchema = {
 
 export const tokenResponse: JsonSchema = {
   type: 'object',
-  required: ['token'],
+  required: ['status', 'token', 'agent', 'expires_at'],
   properties: { status: statusTrue, message, token: { type: 'string' }, agent: { type: 'boolean' }, expires_at: { type: 'string', format: 'date-time' } },
 };
 

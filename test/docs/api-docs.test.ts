@@ -118,6 +118,9 @@ describe('the API docs', () => {
       { method: 'post', path: '/check/email', send: { email: `free-${Date.now()}@example.test` } },
       { method: 'get', path: '/sys/whoami', auth: service.auth },
       { method: 'get', path: '/asyncapi.json' },
+      { method: 'post', path: '/request-reset-pwd', send: { email: user.email } },
+      { method: 'get', path: '/extend', auth: user.auth },
+      { method: 'get', path: '/logout', auth: user.auth },
     ];
     for (const call of calls) {
       let request = ctx.api[call.method](call.path);
