@@ -12,6 +12,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY config ./config
 COPY libraries ./libraries
 COPY src ./src
+COPY scripts ./scripts
 # tsc -p tsconfig.build.json → dist/src/index.js, dist/src/migrations/*.js, dist/config/*, dist/libraries/*.json
 RUN npm run build
 

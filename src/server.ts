@@ -28,7 +28,9 @@ import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
 import { scheduleAccountErasure } from './scheduler/account-erasure.scheduler.js';
 import type { Logger } from './utilities/logger.js';
 
-export const VERSION = '1.0.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 /** A dependency that could not be reached at start, with a message a newcomer can act on. */
 export class StartupError extends Error {

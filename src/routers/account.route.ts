@@ -13,6 +13,7 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       auth: 'jwt',
       summary:
         'Delete the account: refused (409) while the wallet holds money or points or a payout is pending; otherwise the account is disabled at once (every token and socket dies), a mail confirms, and it is erased after ACCOUNT_DELETION_GRACE_DAYS unless cancelled',
+      description: "A logged-in user (Bearer JWT). Schedules the caller's account for deletion: refused (409) while the wallet holds money or points or a payout is pending; otherwise disables it at once, mails a cancel link, and erases it after ACCOUNT_DELETION_GRACE_DAYS.",
       tags: TAGS,
       schemas: { body: deleteAccountBody },
       response: { status: 200, schema: deleteAccountResponse },
@@ -24,6 +25,7 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       path: '/user/delete/cancel',
       auth: 'none',
       summary: 'Restore an account scheduled for deletion with its cancel_token (until it is erased); then log in again',
+      description: 'The holder of the mailed cancel_token. Restores an account scheduled for deletion, until it is erased; the user then logs in again.',
       tags: TAGS,
       schemas: { body: cancelDeletionBody },
       response: { status: 200, schema: statusMessageResponse },
@@ -35,6 +37,7 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       path: '/user/export',
       auth: 'jwt',
       summary: 'Everything held about the caller as one JSON document (no hash, token, OTP, API key or full account number); EXPORTS_PER_USER_PER_DAY calls a day',
+      description: 'A logged-in user (Bearer JWT), EXPORTS_PER_USER_PER_DAY times a day. Answers everything held about the caller as one JSON document, without secrets. Changes nothing.',
       tags: TAGS,
       response: { status: 200, schema: dataExportResponse },
       errors: [404, 429],

@@ -40,6 +40,7 @@ import { createMetricsController } from '../controllers/metrics.controller.js';
 import { metricsRoutes } from './metrics.route.js';
 import { createPhoneChangeController } from '../controllers/phone-change.controller.js';
 import { phoneChangeRoutes } from './phone-change.route.js';
+import { docsRoutes } from './docs.route.js';
 
 /** Every route of the API, feature by feature. A route that is not listed here does not exist. */
 export function buildRoutes(services: Services): RouteDeclaration[] {
@@ -73,5 +74,6 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ...accountRoutes(createAccountController({ accountDeletion: services.accountDeletion, dataExport: services.dataExport })),
     ...metricsRoutes(createMetricsController(services.metrics)),
     ...phoneChangeRoutes(createPhoneChangeController(services.phoneChange)),
+    ...docsRoutes(),
   ];
 }

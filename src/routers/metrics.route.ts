@@ -8,6 +8,7 @@ export function metricsRoutes(controller: ReturnType<typeof createMetricsControl
       path: '/metrics',
       auth: 'basic',
       summary: 'Prometheus metrics (text format): HTTP, logins, lockouts, OTP and mail sends, callbacks, payouts, Xendit, pool, event loop, ledger check',
+      description: 'An internal service (Basic API key), e.g. Prometheus. Answers the metrics in the Prometheus text format. Changes nothing.',
       tags: ['System'],
       response: { status: 200, description: 'Prometheus text exposition format 0.0.4', contentType: 'text/plain', schema: { type: 'string' } },
       handler: controller.getMetrics,

@@ -1,3 +1,5 @@
+import { sample } from 'openapi-sampler';
+import { ERROR_CODES } from '../errors/error-codes.js';
 import type { JsonSchema } from '../schemas/json-schema.js';
 import type { RouteDeclaration } from './route.js';
 
@@ -21,7 +23,7 @@ const SECURITY: Record<RouteDeclaration['auth'], Array<Record<string, string[]>>
   none: [],
   jwt: [{ bearerAuth: [] }],
   basic: [{ basicAuth: [] }],
-  local: [],
+  local: [], // username-or-email + password in the body
   'callback-token': [{ callbackToken: [] }],
   'registration-token': [{ registrationToken: [] }, {}],
 };
@@ -44,38 +46,81 @@ function parametersOf(route: RouteDeclaration) {
     in: 'header',
     required: h.required ?? false,
     description: h.description,
-    schema: { type: 'string' },
+    schema: { type: 'string', ...(h.name === 'Idempotency-Key' ? { minLength: 1, maxLength: 255 } : {}) },
+    example: h.name === 'Idempotency-Key' ? '3f2b8c1e-7d4a-4e5b-9c6d-1a2b3c4d5e6f' : undefined,
   }));
   return [...fromSchema(route.schemas?.params, 'path'), ...fromSchema(route.schemas?.query, 'query'), ...headers];
 }
 
+const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
+
+/** A sample value built from the schema's `example`s (then enums, formats and types), for the docs' examples. */
+const exampleOf = (schema: JsonSchema): unknown => sample(structuredClone(schema) as Parameters<typeof sample>[0], { quiet: true, enablePatterns: true });
+
+/** Which error codes answer a status, with their default messages (the table in src/errors/error-codes.ts). */
+function codesOf(status: number): Array<{ code: string; message: string }> {
+  return Object.entries(ERROR_CODES)
+    .filter(([, entry]) => entry.status === status)
+    .map(([code, entry]) => ({ code, message: entry.message }));
+}
+
+const HEADER_REF = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+/** Every error status a route can answer: its declared ones plus those its auth, schemas, body and the server imply. */
+export function errorStatusesOf(route: RouteDeclaration): number[] {
+  const statuses = new Set<number>([...(route.errors ?? []), 500]);
+  if (route.auth !== 'none') statuses.add(401);
+  // Password logins lock the account and the IP after repeated failures.
+  if (route.auth === 'local') statuses.add(429);
+  if (route.schemas) statuses.add(400);
+  if (METHODS_WITH_BODY.has(route.method)) statuses.add(415).add(400);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function errorResponse(status: number) {
+  const codes = codesOf(status);
+  const list = codes.map((c) => `\`${c.code}\` ("${c.message}")`).join(', ');
+  const examples = Object.fromEntries(
+    (codes.length ? codes : [{ code: 'INTERNAL', message: 'Internal server error' }]).map((c) => [
+      c.code,
+      { summary: c.message, value: { status: false, message: c.message, errorCode: status, code: c.code, requestId: '8f14e45f-ceea-467f-a0e6-2b5c4d0b1f3a' } },
+    ]),
+  );
+  const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
+  if (status === 429 || status === 423 || status === 503) headers['Retry-After'] = HEADER_REF('Retry-After');
+  return {
+    description: `Error envelope; \`errorCode\` is ${status}${list ? `, \`code\` one of ${list}` : ''}. The message may be more specific than the default.`,
+    headers,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
+  };
+}
+
 function responsesOf(route: RouteDeclaration) {
   const main = route.response ?? { status: 200 };
+  const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
+  if (route.headers?.some((h) => h.name === 'Idempotency-Key')) headers['Idempotent-Replayed'] = HEADER_REF('Idempotent-Replayed');
+  const mediaType = main.contentType ?? 'application/json';
+  const schema = main.schema ?? { type: 'string', format: 'binary' };
+  const content =
+    main.schema || main.contentType
+      ? { [mediaType]: { schema, ...(main.schema && mediaType.includes('json') ? { example: exampleOf(main.schema) } : {}) } }
+      : undefined;
   const responses: Record<string, unknown> = {
-    [String(main.status)]: {
-      description: main.description ?? 'Success',
-      ...(main.schema || main.contentType
-        ? { content: { [main.contentType ?? 'application/json']: { schema: main.schema ?? { type: 'string', format: 'binary' } } } }
-        : {}),
-    },
+    [String(main.status)]: { description: main.description ?? 'Success', headers, ...(content ? { content } : {}) },
   };
-  const errorStatuses = new Set<number>([...(route.errors ?? []), 500]);
-  if (route.auth !== 'none') errorStatuses.add(401);
-  if (route.schemas) errorStatuses.add(400);
-  for (const status of [...errorStatuses].sort()) {
-    responses[String(status)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  }
+  for (const status of errorStatusesOf(route)) responses[String(status)] = errorResponse(status);
   return responses;
 }
 
 function requestBodyOf(route: RouteDeclaration) {
   if (!route.schemas?.body) return undefined;
+  const schema = route.schemas.body;
+  const example = exampleOf(schema);
   if (route.bodyType === 'json-or-form') {
-    const schema = route.schemas.body;
-    return { required: true, content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } } };
+    return { required: true, content: { 'application/json': { schema, example }, 'application/x-www-form-urlencoded': { schema, example } } };
   }
   const mediaType = route.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json';
-  return { required: true, content: { [mediaType]: { schema: route.schemas.body } } };
+  return { required: true, content: { [mediaType]: { schema, example } } };
 }
 
 /**
@@ -92,6 +137,7 @@ export function buildOpenApiDocument(routes: RouteDeclaration[], info: { version
     paths[path] ??= {};
     paths[path][route.method] = {
       summary: route.summary,
+      description: route.description,
       tags: route.tags,
       operationId: `${route.method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       security: SECURITY[route.auth],
@@ -105,7 +151,7 @@ export function buildOpenApiDocument(routes: RouteDeclaration[], info: { version
     info: {
       title: 'UserState API',
       version: info.version,
-      description: 'Accounts, profiles, wallet, referrals, vouchers, push notifications and Xendit payments. Errors use the envelope {status:false, message, errorCode, errors?}.',
+      description: 'Accounts, profiles, wallet, referrals, vouchers, push notifications and Xendit payments. Errors use the envelope {status:false, message, errorCode, code, requestId, errors?}; every answer carries X-Request-Id. The Socket.io payment-status channel is described by the AsyncAPI document at /asyncapi.json.',
     },
     servers: [
       { url: '/', description: 'this server, on the origin the document was loaded from' },
@@ -114,10 +160,22 @@ export function buildOpenApiDocument(routes: RouteDeclaration[], info: { version
     paths,
     components: {
       schemas: { Error: ERROR_ENVELOPE },
+      headers: {
+        'X-Request-Id': {
+          description: "This request's id (the caller's X-Request-Id when it is sane, a fresh UUID otherwise); logs carry it",
+          schema: { type: 'string' },
+          example: '8f14e45f-ceea-467f-a0e6-2b5c4d0b1f3a',
+        },
+        'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 }, example: 60 },
+        'Idempotent-Replayed': {
+          description: '"true" when this answer replays the first result of the same Idempotency-Key (nothing was done again)',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        basicAuth: { type: 'http', scheme: 'basic', description: 'holder:apiKey of an internal service' },
-        callbackToken: { type: 'apiKey', in: 'header', name: 'x-callback-token' },
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Authorization: Bearer <the JWT /login answered>' },
+        basicAuth: { type: 'http', scheme: 'basic', description: 'Authorization: Basic base64(holder:apiKey) of an internal service' },
+        callbackToken: { type: 'apiKey', in: 'header', name: 'x-callback-token', description: "Xendit's callback verification token" },
         registrationToken: { type: 'http', scheme: 'bearer', description: 'The registration token POST /signup answered' },
       },
     },

@@ -15,6 +15,7 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       path: '/user/referral-code/qr',
       auth: 'jwt',
       summary: "QR code (PNG) of the caller's referral link, REFERRAL_LINK_BASE?ref=CODE (default PUBLIC_URL/signup)",
+      description: "A logged-in user (Bearer JWT). Answers a PNG QR code of the caller's referral link (REFERRAL_LINK_BASE?ref=CODE). Changes nothing.",
       tags: ['User'],
       headers: CACHE_HEADERS,
       response: PNG,
@@ -26,6 +27,7 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       path: '/invoice/qr',
       auth: 'none',
       summary: "QR code (PNG) of an invoice's payment page, to open it on another device (same visibility as /invoice/detail)",
+      description: "Anyone who knows the invoice id. Answers a PNG QR code of the invoice's payment page, to open it on another device. Changes nothing.",
       tags: ['Payment'],
       schemas: {
         query: {

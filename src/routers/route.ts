@@ -13,6 +13,8 @@ export interface RouteDeclaration {
   path: string;
   auth: AuthKind;
   summary: string;
+  /** A sentence or two for the docs: what it does, who may call it, what it changes. */
+  description?: string;
   tags: string[];
   schemas?: RouteSchemas;
   /**

@@ -9,6 +9,7 @@ export function sysUserRoutes(controller: ReturnType<typeof createSysUserControl
       auth: 'basic',
       summary:
         "Make a user an agent or not (user_info.agent). Shows in the user's next token; turning it off also revokes the user's existing tokens",
+      description: "An internal service (Basic API key). Sets or clears a user's agent flag; it shows in the user's next token, and clearing it also revokes the user's existing tokens.",
       tags: ['System'],
       schemas: {
         body: {

@@ -42,7 +42,7 @@ export const cancelDeletionBody: JsonSchema = {
   properties: { cancel_token: { type: 'string', minLength: 1, maxLength: 128, description: 'the token POST /user/delete, its mail or the 403 of POST /auth answered' } },
 };
 
-export const statusMessageResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, message } };
+export const statusMessageResponse: JsonSchema = { type: 'object', required: ['status', 'message'], properties: { status: statusTrue, message } };
 
 const ledgerRow = {
   id: text,

@@ -112,10 +112,11 @@ export const signUpResponse: JsonSchema = {
   },
 };
 
-export const statusMessageResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, message } };
+export const statusMessageResponse: JsonSchema = { type: 'object', required: ['status', 'message'], properties: { status: statusTrue, message } };
 
 export const checkEmailResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'registered', 'message'],
   properties: { status: statusTrue, registered: { type: 'boolean' }, message },
 };
 
@@ -126,13 +127,14 @@ export const verifySignUpResponse: JsonSchema = {
 
 export const verifyTokenResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'user', 'agent'],
   properties: { status: statusTrue, user: { type: 'string' }, agent: { type: 'boolean' } },
 };
 
 export const tokenResponse: JsonSchema = {
   type: 'object',
-  required: ['token'],
+  required: ['status', 'token', 'agent', 'expires_at'],
   properties: { status: statusTrue, message, token: { type: 'string' }, agent: { type: 'boolean' }, expires_at: { type: 'string', format: 'date-time' } },
 };
 
-export const whoamiResponse: JsonSchema = { type: 'object', properties: { status: statusTrue, holder: { type: 'string' } } };
+export const whoamiResponse: JsonSchema = { type: 'object', required: ['status', 'holder'], properties: { status: statusTrue, holder: { type: 'string' } } };

@@ -40,6 +40,7 @@ export const faqIdParams: JsonSchema = {
 
 const faqSchema: JsonSchema = {
   type: 'object',
+  required: ['id', 'category', 'question', 'answer', 'sort_order', 'is_active'],
   properties: {
     id: { type: 'integer' },
     category: { type: 'string' },

@@ -121,6 +121,7 @@ export const callbackResponse: JsonSchema = {
 
 export const balanceResponse: JsonSchema = {
   type: 'object',
+  required: ['balance', 'points'],
   properties: { balance: { type: 'number', example: 50000 }, points: { type: 'integer', example: 150 } },
 };
 
@@ -220,7 +221,7 @@ export const bankListResponse: JsonSchema = {
 
 export const paymentTypeListResponse: JsonSchema = {
   type: 'array',
-  items: { type: 'object', properties: { code: str, name: str, category: str } },
+  items: { type: 'object', required: ['code', 'name', 'category'], properties: { code: str, name: str, category: str } },
 };
 
 export const syncResponse: JsonSchema = {

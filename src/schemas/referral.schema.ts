@@ -20,6 +20,7 @@ export const referralHistoryResponse: JsonSchema = {
 
 export const referralStatsResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'total_referrals', 'completed_referrals', 'pending_referrals', 'rejected_referrals', 'total_earned_points'],
   properties: {
     status: { type: 'boolean', const: true },
     total_referrals: { type: 'integer' },

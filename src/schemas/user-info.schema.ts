@@ -23,6 +23,7 @@ export const updateProfileBody: JsonSchema = {
 
 export const profileResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'username', 'full_name', 'email', 'email_verified', 'phone_number', 'profile_img', 'referral_code', 'balance', 'points'],
   properties: {
     status: { type: 'boolean', const: true },
     username: { type: 'string' },
@@ -44,5 +45,6 @@ export const profileImageResponse: JsonSchema = {
 
 export const referralCodeResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'referral_code'],
   properties: { status: { type: 'boolean', const: true }, referral_code: { type: 'string' } },
 };

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { ERROR_CODES } from '../../src/errors/error-codes.js';
+import { createServiceCredentials, createUser } from '../helpers/factories.js';
+import { useTestServer } from '../helpers/server.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+
+type Operation = {
+  description?: string;
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content: Record<string, { schema: object; example?: unknown }> };
+  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: object; example?: unknown; examples?: Record<string, { value: { code: string; errorCode: number; message: string } }> }> }>;
+};
+
+const operationsOf = (doc: { paths: Record<string, Record<string, Operation>> }) =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, method, path, op })));
+
+const opAt = (doc: { paths: Record<string, Record<string, Operation>> }, path: string, method: string): Operation =>
+  doc.paths[path]?.[method] ?? assert.fail(`${method.toUpperCase()} ${path} is documented`);
+
+describe('the API docs', () => {
+  const ctx = useTestServer();
+
+  const openApi = async () => (await ctx.api.get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
+
+  it('when the OpenAPI document is read, then every operation has a description, a valid request example when it takes a body, and a 2xx example', async () => {
+    for (const { id, op } of operationsOf(await openApi())) {
+      assert.ok((op.description ?? '').length > 20, `${id} has a description`);
+      for (const [mediaType, body] of Object.entries(op.requestBody?.content ?? {})) {
+        assert.ok(body.example !== undefined, `${id} ${mediaType} has a request example`);
+        assert.ok(ajv.validate(body.schema, body.example), `${id} request example fits its schema: ${ajv.errorsText()}`);
+      }
+      const [status, success] = Object.entries(op.responses).find(([s]) => s.startsWith('2'))!;
+      for (const [mediaType, content] of Object.entries(success.content ?? {})) {
+        if (!mediaType.includes('json')) continue;
+        assert.ok(content.example !== undefined, `${id} ${status} has an example`);
+      }
+    }
+  });
+
+  it('when an operation can fail, then each error status lists its codes with their default messages in the error envelope', async () => {
+    const doc = await openApi();
+    for (const { id, method, op } of operationsOf(doc)) {
+      const errorStatuses = Object.keys(op.responses).filter((s) => Number(s) >= 400);
+      assert.ok(errorStatuses.includes('500'), `${id} documents 500`);
+      if ((op.security ?? []).some((s) => Object.keys(s).length > 0)) assert.ok(errorStatuses.includes('401'), `${id} documents 401`);
+      if (['post', 'put', 'patch', 'delete'].includes(method)) assert.ok(errorStatuses.includes('415'), `${id} documents 415`);
+      for (const status of errorStatuses) {
+        const content = op.responses[status]!.content!['application/json']!;
+        assert.deepEqual(content.schema, { $ref: '#/components/schemas/Error' });
+        const examples = Object.values(content.examples ?? {}).map((e) => e.value);
+        const expected = Object.entries(ERROR_CODES).filter(([, e]) => e.status === Number(status));
+        for (const [code, entry] of expected) {
+          assert.ok(examples.some((e) => e.code === code && e.message === entry.message && e.errorCode === Number(status)), `${id} ${status} lists ${code}`);
+        }
+      }
+    }
+    const login = opAt(doc, '/auth', 'post');
+    assert.ok(login.responses['429'], 'a password login documents its lockout');
+    const codes = Object.values(login.responses['429']!.content!['application/json']!.examples!).map((e) => e.value.code);
+    assert.deepEqual(codes, ['TOO_MANY_REQUESTS']);
+  });
+
+  it('when the OpenAPI document is read, then Authorization kinds, Idempotency-Key, Idempotent-Replayed, Retry-After and X-Request-Id are documented', async () => {
+    const doc = await openApi();
+    const schemes = doc.components.securitySchemes as Record<string, { type: string; scheme?: string; in?: string; name?: string }>;
+    assert.equal(schemes.bearerAuth?.scheme, 'bearer');
+    assert.equal(schemes.basicAuth?.scheme, 'basic');
+    assert.deepEqual([schemes.callbackToken?.type, schemes.callbackToken?.in, schemes.callbackToken?.name], ['apiKey', 'header', 'x-callback-token']);
+    assert.deepEqual(opAt(doc, '/balance', 'get').security, [{ bearerAuth: [] }]);
+    assert.deepEqual(opAt(doc, '/sys/whoami', 'get').security, [{ basicAuth: [] }]);
+    assert.deepEqual(opAt(doc, '/payment-callback', 'post').security, [{ callbackToken: [] }]);
+    assert.deepEqual(opAt(doc, '/faq/list', 'get').security, []);
+
+    for (const { id, op } of operationsOf(doc)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        assert.ok(response.headers?.['X-Request-Id'], `${id} ${status} documents X-Request-Id`);
+        if (['423', '429', '503'].includes(status)) assert.ok(response.headers?.['Retry-After'], `${id} ${status} documents Retry-After`);
+      }
+      const idempotent = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+      const success = Object.entries(op.responses).find(([s]) => s.startsWith('2'))![1];
+      assert.equal(Boolean(success.headers?.['Idempotent-Replayed']), idempotent, `${id}: Idempotent-Replayed exactly where Idempotency-Key is taken`);
+    }
+    for (const id of ['/payment-checkout', '/balance/decrease', '/payout', '/points/redeem']) {
+      assert.ok(opAt(doc, id, 'post').parameters?.some((p) => p.name === 'Idempotency-Key'), `${id} takes Idempotency-Key`);
+    }
+    assert.deepEqual(Object.keys(doc.components.headers ?? {}).sort(), ['Idempotent-Replayed', 'Retry-After', 'X-Request-Id']);
+  });
+
+  it('when routes answer for real, then each answer fits the declared response schema, whose always-present fields are required', async () => {
+    const doc = await openApi();
+    const user = await createUser(ctx, { balance: '25000', points: 3 });
+    const service = await createServiceCredentials(ctx);
+    const calls: Array<{ method: 'get' | 'post'; path: string; auth?: string; send?: object }> = [
+      { method: 'get', path: '/health' },
+      { method: 'get', path: '/health/live' },
+      { method: 'get', path: '/health/ready' },
+      { method: 'get', path: '/user/profile', auth: user.auth },
+      { method: 'get', path: '/user/referral-code', auth: user.auth },
+      { method: 'get', path: '/balance', auth: user.auth },
+      { method: 'get', path: '/verify', auth: user.auth },
+      { method: 'get', path: '/referral/stats', auth: user.auth },
+      { method: 'get', path: '/address/list', auth: user.auth },
+      { method: 'get', path: '/points/history', auth: user.auth },
+      { method: 'get', path: '/sessions', auth: user.auth },
+      { method: 'get', path: '/faq/list' },
+      { method: 'get', path: '/payment/list' },
+      { method: 'post', path: '/check/email', send: { email: `free-${Date.now()}@example.test` } },
+      { method: 'get', path: '/sys/whoami', auth: service.auth },
+      { method: 'get', path: '/asyncapi.json' },
+      { method: 'post', path: '/request-reset-pwd', send: { email: user.email } },
+      { method: 'get', path: '/extend', auth: user.auth },
+      { method: 'get', path: '/logout', auth: user.auth },
+    ];
+    for (const call of calls) {
+      let request = ctx.api[call.method](call.path);
+      if (call.auth) request = request.set('Authorization', call.auth);
+      const res = call.send ? await request.send(call.send) : await request;
+      const declared = doc.paths[call.path]?.[call.method]?.responses[String(res.status)];
+      assert.ok(res.status < 300 && declared, `${call.method} ${call.path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const schema = declared.content!['application/json']!.schema as { type?: string; required?: string[] };
+      if (schema.type === 'object') assert.ok((schema.required ?? []).length > 0, `${call.method} ${call.path} declares required fields`);
+      assert.ok(ajv.validate(schema, res.body), `${call.method} ${call.path}: ${ajv.errorsText()} in ${JSON.stringify(res.body)}`);
+      assert.ok(res.headers['x-request-id'], `${call.path} answers X-Request-Id`);
+    }
+  });
+
+  it('when GET /asyncapi.json is read, then it is an AsyncAPI 3.0 document of the payment-status channel with its events, payloads and auth', async () => {
+    const res = await ctx.api.get('/asyncapi.json').expect(200);
+    const doc = res.body as {
+      asyncapi: string;
+      servers: Record<string, { security: unknown[] }>;
+      channels: Record<string, { messages: Record<string, unknown> }>;
+      operations: Record<string, { action: string; title: string; reply?: unknown }>;
+      components: { messages: Record<string, { name: string; payload: { required?: string[] } }>; securitySchemes: Record<string, { description: string }> };
+    };
+    assert.equal(doc.asyncapi, '3.0.0');
+    assert.ok(Object.keys(doc.channels).length > 0);
+    const events = Object.values(doc.operations).map((o) => `${o.action} ${o.title}`).sort();
+    assert.deepEqual(events, ['receive subscribe:payment', 'receive unsubscribe:payment', 'send payment:error', 'send payment:status:update']);
+    assert.ok(doc.operations.subscribePayment?.reply && doc.operations.unsubscribePayment?.reply, 'client events document their acknowledgements');
+    assert.deepEqual(doc.components.messages.paymentStatusUpdate?.payload.required, ['invoice_id', 'status', 'amount', 'paid_at']);
+    assert.deepEqual(doc.components.messages.subscribePayment?.payload.required, ['username']);
+    const auth = Object.values(doc.components.securitySchemes).map((s) => s.description).join(' ');
+    for (const kind of ['auth: { token }', '`token` query', 'Authorization: Bearer']) assert.ok(auth.includes(kind), `handshake auth documents ${kind}`);
+    assert.equal(doc.servers.api?.security.length, 3);
+  });
+
+  it('when the collection generator runs, then it writes a Postman v2.1 collection holding every operation of the OpenAPI document', async () => {
+    const output = join(tmpdir(), `userstate-collection-${process.pid}.json`);
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-postman-collection.ts', output]);
+    try {
+      const collection = JSON.parse(await readFile(output, 'utf8')) as { info: { schema: string }; item: unknown[] };
+      assert.match(collection.info.schema, /collection\/v2\.1\.0/);
+      type Item = { item?: Item[]; request?: { method: string; url: { path: string[] } } };
+      const requests = (items: Item[]): string[] =>
+        items.flatMap((i) => (i.item ? requests(i.item) : [`${i.request!.method} /${i.request!.url.path.join('/').replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`]));
+      const inCollection = new Set(requests(collection.item as Item[]));
+      for (const { id } of operationsOf(await openApi())) assert.ok(inCollection.has(id), `${id} is in the collection`);
+    } finally {
+      await rm(output, { force: true });
+    }
+  });
+});
