@@ -352,13 +352,9 @@ export const COMMANDS: Record<string, CliCommand> = {
  * The payment services for the CLI: real Xendit and gateway logs, no push and no live socket updates (the CLI has no
  * Socket.io server; clients see the new status on their next read).
  */
-function paymentsOf(ctx: CliContext) {
+/** Referral decisions need the bank-account fingerprints: the two are built together. */
+function referralsOf(ctx: CliContext) {
   const { sequelize, models } = ctx.db;
-  const xendit = createXenditGateway(ctx.config.xendit, ctx.logger);
-  const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
-  const push = createDisabledPushSender();
-  const wallet = createWalletService({ sequelize, models, config: ctx.config.xendit });
-  const anomalies = createPaymentAnomalyService({ sequelize, logger: ctx.logger });
   const fingerprinter = createFingerprinter(ctx.config.fingerprint.key);
   const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption), fingerprinter });
   const referrals = createReferralService({
@@ -370,6 +366,17 @@ function paymentsOf(ctx: CliContext) {
     fingerprinter,
     bankAccountFingerprints: (username, transaction) => bankAccounts.fingerprintsOf(username, transaction),
   });
+  return { bankAccounts, referrals };
+}
+
+function paymentsOf(ctx: CliContext) {
+  const { sequelize, models } = ctx.db;
+  const xendit = createXenditGateway(ctx.config.xendit, ctx.logger);
+  const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
+  const push = createDisabledPushSender();
+  const wallet = createWalletService({ sequelize, models, config: ctx.config.xendit });
+  const anomalies = createPaymentAnomalyService({ sequelize, logger: ctx.logger });
+  const { bankAccounts, referrals } = referralsOf(ctx);
   const payments = createPaymentService({
     sequelize,
     models,
@@ -411,22 +418,12 @@ function servicesOf(ctx: CliContext) {
 
 function demoOf(ctx: CliContext) {
   const { sequelize, models } = ctx.db;
-  const fingerprinter = createFingerprinter(ctx.config.fingerprint.key);
-  const bankAccounts = createBankAccountService({ sequelize, models, encryptor: createEncryptor(ctx.config.encryption), fingerprinter });
   return createDemoService({
     sequelize,
     models,
     hashing: createHashingCenter(ctx.config.auth),
     wallet: createWalletService({ sequelize, models, config: ctx.config.xendit }),
-    referrals: createReferralService({
-      sequelize,
-      models,
-      bonusPoints: ctx.config.wallet.referralBonusPoints,
-      logger: ctx.logger,
-      payoutHoldDays: ctx.config.referral.payoutHoldDays,
-      fingerprinter,
-      bankAccountFingerprints: (username, transaction) => bankAccounts.fingerprintsOf(username, transaction),
-    }),
+    referrals: referralsOf(ctx).referrals,
     marketingOffers: createMarketingOfferService({ sequelize, models }),
     vouchers: createVoucherService({ sequelize, models, voucherFile: ctx.config.voucherFile }),
   });

@@ -138,8 +138,8 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
       },
       (req: Request, payload: AccessTokenPayload, done: (err: unknown, user?: Principal | false) => void) => {
         const token = (req.headers.authorization ?? '').slice('Bearer '.length);
-        // A token of the original system has no jti: tokens.identityOf names it by its hash.
-        const { jti, sid } = deps.tokens.identityOf(token);
+        // The verified payload already holds the claims; a token of the original system has no jti (named by its hash).
+        const { jti, sid } = deps.tokens.identityOf(payload, token);
         done(null, { kind: 'user', username: payload.user, agent: Boolean(payload.agent), jti, sid, exp: payload.exp, token });
       },
     ),

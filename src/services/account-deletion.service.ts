@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../errors/app-error.js';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
@@ -10,7 +10,7 @@ import { fingerprintUsername } from '../utilities/fingerprint.js';
 import { formatRupiah } from '../utilities/general.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
-import { hashOpaqueToken, OPAQUE_TOKEN_PATTERN } from './password.service.js';
+import { assertPasswordGuess, hashOpaqueToken, OPAQUE_TOKEN_PATTERN } from './password.service.js';
 import type { RateLimitService } from './rate-limit.service.js';
 import type { SyncSummary } from './sync-lock.service.js';
 import type { TokenService } from './token.service.js';
@@ -55,7 +55,7 @@ export function createAccountDeletionService(deps: {
   /** Removes the stored profile image file (user-info.service.ts). */
   removeProfileImage: (publicPath: string | null) => Promise<void>;
 }) {
-  const { config, sequelize, models, hashing, tokens, limits, mailer, logger } = deps;
+  const { config, sequelize, models, hashing, tokens, mailer, logger } = deps;
   const graceMs = config.accounts.deletionGraceDays * 24 * 60 * 60 * 1000;
 
   function cancelTokenOf(row: { id: number; username: string; requested_at: Date }): string {
@@ -173,22 +173,10 @@ export function createAccountDeletionService(deps: {
     /** POST /user/delete. */
     /** The confirming mail is in `locale`, the language of the request. */
     async requestDeletion(username: string, input: { password: string; reason?: string | undefined }, ip: string, locale: Locale = 'en'): Promise<ScheduledDeletion> {
-      const login = await models.UserLogin.findByPk(username, { attributes: ['pwd'], raw: true });
+      const login = await models.UserLogin.findByPk(username, { attributes: ['username', 'pwd'], raw: true });
       if (!login) throw new NotFoundError('Account does not exist');
       // The password is a guess like a login's: reserved against the same lockout before it is hashed.
-      const attempt = await limits.reserveLoginAttempt(username, ip);
-      let right: boolean;
-      try {
-        right = await hashing.verifyPassword(input.password, login.pwd);
-      } catch (error) {
-        await attempt.abandon();
-        throw error;
-      }
-      if (!right) {
-        await attempt.failed();
-        throw new AppError('UNPROCESSABLE', 'Invalid Credential');
-      }
-      await attempt.succeeded();
+      await assertPasswordGuess(deps, login, input.password, ip);
 
       const scheduled = await sequelize.transaction(async (transaction) => {
         await assertWalletSettled(username, transaction);

@@ -1,4 +1,3 @@
-import jwt from 'jsonwebtoken';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { AppError, ForbiddenError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
@@ -182,14 +181,12 @@ export function createAuthService(deps: {
       }
       const pwd = await upgradeHash(account, input.password);
       const agent = account.agent ?? false;
-      const sessionId = await deviceSessions.start(account.username, { device: input.device, userAgent: input.userAgent, ip: input.ip });
+      const { id: sessionId, device } = await deviceSessions.start(account.username, { device: input.device, userAgent: input.userAgent, ip: input.ip });
       const issued = tokens.issue(account.username, pwd, agent, { sessionId });
-      const device = await deviceSessions.deviceOf(sessionId);
       const newDevice = await activity.isNewDevice(account.username, device, sessionId);
       await activity.record(account.username, 'login_succeeded', { ip: input.ip, device }, { session_id: sessionId, new_device: newDevice });
-      const { jti } = jwt.decode(issued.token, { json: true }) as { jti: string };
       outcome.value = 'success';
-      return { ...issued, username: account.username, agent, jti, sid: sessionId };
+      return { ...issued, username: account.username, agent, sid: sessionId };
     }),
   };
 }

@@ -35,12 +35,12 @@ export function createDeviceSessionService(deps: {
   const oldestLive = () => new Date(Date.now() - deps.absoluteLifetimeSeconds * 1000);
 
   /** A password login: records the device (the `device_name` sent, else the User-Agent) and address; answers the sid. */
-  async function start(username: string, client: { device?: string; userAgent?: string; ip: string }): Promise<string> {
+  async function start(username: string, client: { device?: string; userAgent?: string; ip: string }): Promise<{ id: string; device: string }> {
     const id = randomUUID();
     const device = (client.device?.trim() || client.userAgent?.trim() || 'unknown device').slice(0, DEVICE_MAX);
     const now = new Date();
     await models.UserSession.create({ id, username, device, ip: client.ip.slice(0, 64), created_at: now, last_seen_at: now });
-    return id;
+    return { id, device };
   }
 
   async function end(username: string, rows: Array<{ id: string; created_at: Date; device: string }>, by: { ip: string; sid: string | null }): Promise<void> {
@@ -62,7 +62,6 @@ export function createDeviceSessionService(deps: {
 
   return {
     start,
-    deviceOf,
 
     /** /extend: the session was used now. */
     async touch(sid: string): Promise<void> {
@@ -113,7 +112,7 @@ export function createDeviceSessionService(deps: {
     },
 
     /** After a password change the caller goes on in a new session on the same device (every old one ended). */
-    async restart(username: string, previousSid: string | null, ip: string): Promise<string> {
+    async restart(username: string, previousSid: string | null, ip: string): Promise<{ id: string; device: string }> {
       const previous = previousSid ? await models.UserSession.findOne({ where: { id: previousSid, username }, attributes: ['device'], raw: true }) : null;
       return start(username, { device: previous?.device, ip });
     },

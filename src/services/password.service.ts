@@ -228,27 +228,15 @@ export function createPasswordService(deps: PasswordDeps) {
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'agent'], raw: true });
       if (!login) throw new NotFoundError('Account does not exist');
       // The old password is a guess like a login's: reserved against the same lockout before it is hashed.
-      const attempt = await limits.reserveLoginAttempt(username, ip);
-      let right: boolean;
-      try {
-        right = await hashing.verifyPassword(oldPassword, login.pwd);
-      } catch (error) {
-        await attempt.abandon();
-        throw error;
-      }
-      if (!right) {
-        await attempt.failed();
-        throw new AppError('UNPROCESSABLE', 'Invalid Credential');
-      }
-      await attempt.succeeded();
+      await assertPasswordGuess(deps, login, oldPassword, ip);
       assertPasswordPolicy(newPassword, { username, email: info?.email ?? undefined }, 'new_password');
       if (oldPassword === newPassword) {
         throw new ValidationError([{ field: 'new_password', message: 'New password must differ from the old password' }], 'New password must differ from the old password');
       }
       const pwd = await storeNewPassword(username, newPassword);
       const agent = info?.agent ?? false;
-      const sessionId = await deviceSessions.restart(username, caller.sid, ip);
-      await activity.record(username, 'password_changed', { ip, device: await deviceSessions.deviceOf(sessionId) });
+      const { id: sessionId, device } = await deviceSessions.restart(username, caller.sid, ip);
+      await activity.record(username, 'password_changed', { ip, device });
       return { ...tokens.issue(username, pwd, agent, { sessionId }), agent };
     },
 

@@ -40,6 +40,7 @@ export interface TokenIdentity {
 export interface IssuedToken {
   token: string;
   exp: number;
+  jti: string;
 }
 
 interface CachedUserKey {
@@ -316,7 +317,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       const sid = options.sessionId ?? randomUUID();
       const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), sid, ims: nowMs, auth_time: authTime, iat: now, exp };
       // No `noTimestamp`: jsonwebtoken would delete our iat; without it, it keeps the iat we set.
-      return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM }), exp };
+      return { token: jwt.sign(payload, key, { algorithm: JWT_ALGORITHM }), exp, jti: payload.jti };
     },
 
     /** The key a presented token must verify against; throws 401 for revoked, unknown or disabled users. */
@@ -334,10 +335,9 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       }
     },
 
-    /** The token id (jti, or a hash of an original-system token) and session of a token Passport has verified. */
-    identityOf(rawToken: string): { jti: string; sid: string | null } {
-      const decoded = jwt.decode(rawToken, { json: true });
-      return { jti: typeof decoded?.jti === 'string' ? decoded.jti : legacyTokenId(rawToken), sid: typeof decoded?.sid === 'string' ? decoded.sid : null };
+    /** The token id (jti, or a hash of an original-system token) and session of a verified token's payload. */
+    identityOf(payload: Partial<AccessTokenPayload>, rawToken: string): { jti: string; sid: string | null } {
+      return { jti: typeof payload.jti === 'string' ? payload.jti : legacyTokenId(rawToken), sid: typeof payload.sid === 'string' ? payload.sid : null };
     },
 
     /** When the session of a (verified) token started: its `auth_time`, or `iat` for tokens issued before it existed. */
