@@ -5,9 +5,10 @@
  */
 import type { JsonSchema } from './json-schema.js';
 
-const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
-const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
-const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
+/** A password as bodies carry it: bounded loosely (the policy in password.service.ts says which rule failed). */
+export const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
+export const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
+export const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 
 export const loginBody: JsonSchema = {
   type: 'object',

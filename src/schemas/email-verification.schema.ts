@@ -1,8 +1,5 @@
+import { email, opaqueToken, password } from './auth.schema.js';
 import type { JsonSchema } from './json-schema.js';
-
-const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
-const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
-const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 
 export const confirmEmailBody: JsonSchema = {
   type: 'object',

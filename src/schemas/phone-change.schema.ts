@@ -1,6 +1,6 @@
+import { password } from './auth.schema.js';
 import type { JsonSchema } from './json-schema.js';
 
-const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 
 export const changePhoneBody: JsonSchema = {
   type: 'object',
