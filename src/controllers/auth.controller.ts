@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { AppError, ValidationError } from '../errors/app-error.js';
 import { localeOf, type Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
-import { inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
+import { clientOf, inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
 import type { PasswordService } from '../services/password.service.js';
 import type { RegistrationService, SignUpInput } from '../services/registration.service.js';
 import type { SessionService } from '../services/session.service.js';
@@ -131,7 +131,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       const { body, query } = inputOf<{ password: string; token?: string }, { token?: string }>(res);
       const token = body.token ?? query.token;
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Reset token is required');
-      await passwords.resetPassword(token, body.password, { ip: ipOf(req), device: req.get('user-agent') ?? null });
+      await passwords.resetPassword(token, body.password, clientOf(req));
       const message = 'Your password has been changed. Log in with the new password.';
       if (isFormPost(req)) return sendPage(res, 200, 'Password changed', `<p>${pageText(res, message)}</p>`);
       res.json({ status: true, message });
@@ -167,7 +167,7 @@ export function createAuthController(deps: AuthControllerDeps) {
 
     async deactivate(req: Request, res: Response) {
       const { body } = inputOf<{ reason: string }>(res);
-      await sessions.deactivate(userOf(res), body.reason, { ip: ipOf(req), device: req.get('user-agent') ?? null });
+      await sessions.deactivate(userOf(res), body.reason, clientOf(req));
       res.json({ status: true, message: 'Account deactivated' });
     },
 

@@ -1,12 +1,11 @@
 import type { Request, Response } from 'express';
 import { ValidationError } from '../errors/app-error.js';
 import { localeOf } from '../i18n/locale.js';
-import { inputOf, userOf } from '../middleware/request-context.js';
+import { clientOf, inputOf, userOf } from '../middleware/request-context.js';
 import type { EmailVerificationService } from '../services/email-verification.service.js';
 import { escapeHtml, isFormPost, pageText, sendPage } from './auth.controller.js';
 
 const ipOf = (req: Request) => req.ip ?? 'unknown';
-const clientOf = (req: Request) => ({ ip: ipOf(req), device: req.get('user-agent') ?? null });
 
 export function createEmailVerificationController(emailVerification: EmailVerificationService) {
   return {

@@ -1,23 +1,29 @@
 import type { Request, Response } from 'express';
-import { inputOf, userOf } from '../middleware/request-context.js';
+import { clientOf, inputOf, userOf } from '../middleware/request-context.js';
 import type { BankAccountService } from '../services/bank-account.service.js';
 import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PayoutService } from '../services/payout.service.js';
+import type { SecurityActivityService } from '../services/security-activity.service.js';
 
 export function createPayoutController(deps: {
   payouts: PayoutService;
   bankAccounts: BankAccountService;
   idempotency: IdempotencyService;
+  activity: SecurityActivityService;
 }) {
-  const { payouts, bankAccounts, idempotency } = deps;
+  const { payouts, bankAccounts, idempotency, activity } = deps;
   return {
     async listBankAccounts(_req: Request, res: Response) {
       res.json(await bankAccounts.list(userOf(res).username));
     },
 
-    async createBankAccount(_req: Request, res: Response) {
+    async createBankAccount(req: Request, res: Response) {
+      const { username } = userOf(res);
       const { body } = inputOf<{ bank_code: string; account_number: string; account_holder_name: string }>(res);
-      res.status(201).json(await bankAccounts.create(userOf(res).username, body));
+      const account = await bankAccounts.create(username, body);
+      // Recorded before the answer, so the activity a client reads next already holds it.
+      await activity.record(username, 'bank_account_added', clientOf(req));
+      res.status(201).json(account);
     },
 
     async deleteBankAccount(_req: Request, res: Response) {
@@ -33,7 +39,11 @@ export function createPayoutController(deps: {
         { username, scope: 'payout', key: req.get('Idempotency-Key'), request: body },
         {
           begin: (t) => payouts.debitPayout(t, { ...body, username }),
-          finish: async (id) => ({ status: 201, body: await payouts.submitPayout(username, id) }),
+          finish: async (id) => {
+            const payout = await payouts.submitPayout(username, id);
+            await activity.record(username, 'payout_requested', clientOf(req));
+            return { status: 201, body: payout };
+          },
           resume: async (id) => ({ status: 201, body: await payouts.describeOwnPayout(username, id) }),
         },
       );

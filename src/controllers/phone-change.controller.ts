@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
-import { inputOf, userOf } from '../middleware/request-context.js';
+import { clientOf, inputOf, userOf } from '../middleware/request-context.js';
 import type { PhoneChangeService } from '../services/phone-change.service.js';
 
-const clientOf = (req: Request) => ({ ip: req.ip ?? 'unknown', device: req.get('user-agent') ?? null });
 
 export function createPhoneChangeController(phoneChange: PhoneChangeService) {
   return {

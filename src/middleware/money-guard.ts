@@ -1,16 +1,13 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
-import type { SecurityActivityService, SecurityEventKind } from '../services/security-activity.service.js';
-import { userOf } from './request-context.js';
+import type { SecurityActivityService } from '../services/security-activity.service.js';
+import { clientOf, userOf } from './request-context.js';
 
 /**
- * Route guards for money leaving the account (POST /payout, adding a bank account): refused with 423 and
- * Retry-After during the cooling-off after a password reset, an email or a phone change, and recorded in the
- * caller's security activity when they succeed.
+ * The route guard for money leaving the account (POST /payout, adding a bank account): refused with 423 and
+ * Retry-After during the cooling-off after a password reset, an email or a phone change.
  */
 export function createMoneyGuards(activity: SecurityActivityService) {
-  const clientOf = (req: Parameters<RequestHandler>[0]) => ({ ip: req.ip ?? null, device: req.get('user-agent') ?? null });
-
   const coolingOff: RequestHandler = (req, res, next) => {
     const { username } = userOf(res);
     activity.coolingOffOf(username).then(async (pause) => {
@@ -27,17 +24,7 @@ export function createMoneyGuards(activity: SecurityActivityService) {
     }, next);
   };
 
-  /** Appends `kind` to the caller's activity once the answer is a success. */
-  const recordsOnSuccess = (kind: SecurityEventKind): RequestHandler => (req, res, next) => {
-    const { username } = userOf(res);
-    res.on('finish', () => {
-      // A replayed answer (Idempotency-Key) did nothing new.
-      if (res.statusCode >= 200 && res.statusCode < 300 && !res.get('Idempotent-Replayed')) void activity.record(username, kind, clientOf(req));
-    });
-    next();
-  };
-
-  return { coolingOff, recordsOnSuccess };
+  return { coolingOff };
 }
 
 export type MoneyGuards = ReturnType<typeof createMoneyGuards>;

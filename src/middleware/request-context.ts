@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { UnauthorizedError } from '../errors/app-error.js';
 
 /** Identity established by the auth layer, read by controllers with `principalOf(res)`. */
@@ -48,4 +48,9 @@ export function registrationOf(res: Response): Extract<Principal, { kind: 'regis
 
 export function requestIdOf(res: Response): string {
   return String(res.locals.requestId ?? '');
+}
+
+/** Where a request came from, as the security activity records it. */
+export function clientOf(req: Request): { ip: string; device: string | null } {
+  return { ip: req.ip ?? 'unknown', device: req.get('user-agent') ?? null };
 }

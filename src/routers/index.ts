@@ -66,7 +66,7 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
       }),
     ),
     ...payoutRoutes(
-      createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency }),
+      createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency, activity: services.activity }),
       createMoneyGuards(services.activity),
     ),
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),
