@@ -14,7 +14,7 @@ const rows = (properties: Record<string, unknown>): JsonSchema => ({
   items: { type: 'object', additionalProperties: false, required: Object.keys(properties), properties },
 });
 
-export const deleteAccountBody: JsonSchema = {
+export const deleteAccountBody = {
   type: 'object',
   additionalProperties: false,
   required: ['password'],
@@ -22,7 +22,7 @@ export const deleteAccountBody: JsonSchema = {
     password: { type: 'string', minLength: 1, maxLength: 256, description: 'the current password' },
     reason: { type: 'string', maxLength: 500, description: 'why the account is deleted (optional; erased with the account)' },
   },
-};
+} as const;
 
 export const deleteAccountResponse: JsonSchema = {
   type: 'object',
@@ -35,12 +35,12 @@ export const deleteAccountResponse: JsonSchema = {
   },
 };
 
-export const cancelDeletionBody: JsonSchema = {
+export const cancelDeletionBody = {
   type: 'object',
   additionalProperties: false,
   required: ['cancel_token'],
   properties: { cancel_token: { type: 'string', minLength: 1, maxLength: 128, description: 'the token POST /user/delete, its mail or the 403 of POST /auth answered' } },
-};
+} as const;
 
 export const statusMessageResponse: JsonSchema = { type: 'object', required: ['status', 'message'], properties: { status: statusTrue, message } };
 

@@ -1,7 +1,7 @@
 import type { JsonSchema } from './json-schema.js';
 import { phoneNumberSchema } from './user-info.schema.js';
 
-const nonBlank = (maxLength: number, example: string): JsonSchema => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S', example });
+const nonBlank = <const M extends number, const E extends string>(maxLength: M, example: E) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S', example }) as const;
 
 const addressProperties = {
   label: nonBlank(64, 'Home'),
@@ -9,39 +9,39 @@ const addressProperties = {
   phone_number: phoneNumberSchema,
   address: nonBlank(1000, 'Jl. Example No. 123'),
   is_default: { type: 'boolean' },
-};
+} as const;
 
-export const createAddressBody: JsonSchema = {
+export const createAddressBody = {
   type: 'object',
   additionalProperties: false,
   required: ['label', 'recipient_name', 'phone_number', 'address'],
   properties: addressProperties,
-};
+} as const;
 
 /** The seed's "same as create"; every field optional, at least one. */
-export const updateAddressBody: JsonSchema = {
+export const updateAddressBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
   properties: addressProperties,
-};
+} as const;
 
 /** PostgreSQL INTEGER ids: larger values are refused here instead of failing in the database. */
-export const idSchema: JsonSchema = { type: 'integer', minimum: 1, maximum: 2147483647 };
+export const idSchema = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
-export const addressIdParams: JsonSchema = {
+export const addressIdParams = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
   properties: { id: idSchema },
-};
+} as const;
 
-export const setDefaultAddressBody: JsonSchema = {
+export const setDefaultAddressBody = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
   properties: { id: idSchema },
-};
+} as const;
 
 export const addressSchema: JsonSchema = {
   type: 'object',

@@ -10,7 +10,7 @@ export const password = { type: 'string', minLength: 1, maxLength: 256, 'x-sensi
 export const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254, example: 'john@example.com' } as const;
 export const opaqueToken = { type: 'string', minLength: 1, maxLength: 256, 'x-sensitive': true } as const;
 
-export const loginBody: JsonSchema = {
+export const loginBody = {
   type: 'object',
   additionalProperties: false,
   required: ['username', 'password'],
@@ -19,9 +19,9 @@ export const loginBody: JsonSchema = {
     password,
     device_name: { type: 'string', minLength: 1, maxLength: 100, description: 'names the session in GET /sessions (default: the User-Agent)', example: "Budi's Pixel 8" },
   },
-};
+} as const;
 
-export const signUpBody: JsonSchema = {
+export const signUpBody = {
   type: 'object',
   additionalProperties: false,
   required: ['username', 'password', 'email', 'full_name'],
@@ -34,63 +34,63 @@ export const signUpBody: JsonSchema = {
     referral_code: { type: 'string', minLength: 1, maxLength: 32, example: 'JOHN1234' },
     mode: { type: 'string', enum: ['LINK', 'OTP'], default: 'LINK' },
   },
-};
+} as const;
 
-export const checkEmailBody: JsonSchema = {
+export const checkEmailBody = {
   type: 'object',
   additionalProperties: false,
   required: ['email'],
   properties: { email },
-};
+} as const;
 
-export const verifySignUpBody: JsonSchema = {
+export const verifySignUpBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
     otp: { type: 'string', pattern: '^[0-9]{6}$', description: 'the 6-digit SMS code (OTP mode)', 'x-sensitive': true },
     token: { ...opaqueToken, description: 'the mailed link token (LINK mode), or the registration token' },
   },
-};
+} as const;
 
-export const tokenQuery: JsonSchema = {
+export const tokenQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { token: opaqueToken },
-};
+} as const;
 
-export const resendOtpBody: JsonSchema = {
+export const resendOtpBody = {
   type: 'object',
   additionalProperties: false,
   properties: { token: { ...opaqueToken, description: 'the registration token (or send it as Bearer)' } },
-};
+} as const;
 
-export const requestResetBody: JsonSchema = {
+export const requestResetBody = {
   type: 'object',
   additionalProperties: false,
   required: ['email'],
   properties: { email },
-};
+} as const;
 
-export const resetPasswordBody: JsonSchema = {
+export const resetPasswordBody = {
   type: 'object',
   additionalProperties: false,
   required: ['password'],
   properties: { password, token: { ...opaqueToken, description: 'the mailed reset token (or ?token=)' } },
-};
+} as const;
 
-export const updatePasswordBody: JsonSchema = {
+export const updatePasswordBody = {
   type: 'object',
   additionalProperties: false,
   required: ['old_password', 'new_password'],
   properties: { old_password: password, new_password: password },
-};
+} as const;
 
-export const deactivateBody: JsonSchema = {
+export const deactivateBody = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],
   properties: { reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', example: 'No longer needed' } },
-};
+} as const;
 
 const message = { type: 'string' } as const;
 const statusTrue = { type: 'boolean', const: true } as const;

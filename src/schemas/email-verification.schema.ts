@@ -1,17 +1,17 @@
 import { email, opaqueToken, password } from './auth.schema.js';
 import type { JsonSchema } from './json-schema.js';
 
-export const confirmEmailBody: JsonSchema = {
+export const confirmEmailBody = {
   type: 'object',
   additionalProperties: false,
   properties: { token: { ...opaqueToken, description: 'the mailed confirmation token (or ?token=)' } },
-};
+} as const;
 
-export const confirmEmailQuery: JsonSchema = {
+export const confirmEmailQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { token: opaqueToken },
-};
+} as const;
 
 export const confirmEmailResponse: JsonSchema = {
   type: 'object',
@@ -27,7 +27,7 @@ export const confirmEmailResponse: JsonSchema = {
  * Two shapes: {new_email, password} changes the account's email (the confirmed one included); {email} alone binds an
  * address to an account that has no confirmed one yet. The controller refuses a mix (400).
  */
-export const changeEmailBody: JsonSchema = {
+export const changeEmailBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -35,19 +35,19 @@ export const changeEmailBody: JsonSchema = {
     password: { ...password, description: "the account's password (with new_email); checked against the login lockout" },
     email: { type: 'string', format: 'email', minLength: 3, maxLength: 254, description: 'alone: binds an address to an account without a confirmed one' },
   },
-};
+} as const;
 
-export const cancelEmailChangeBody: JsonSchema = {
+export const cancelEmailChangeBody = {
   type: 'object',
   additionalProperties: false,
   properties: { token: { ...opaqueToken, description: 'the cancel token mailed to the old address (or ?token=)' } },
-};
+} as const;
 
-export const cancelEmailChangeQuery: JsonSchema = {
+export const cancelEmailChangeQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { token: opaqueToken },
-};
+} as const;
 
 export const changeEmailResponse: JsonSchema = {
   type: 'object',

@@ -1,7 +1,7 @@
 import type { JsonSchema } from './json-schema.js';
 import { idSchema } from './address.schema.js';
 
-const categorySchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'payment' };
+const categorySchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'payment' } as const;
 
 const faqProperties = {
   category: categorySchema,
@@ -9,34 +9,34 @@ const faqProperties = {
   answer: { type: 'string', minLength: 1, maxLength: 10000, pattern: '\\S' },
   sort_order: { type: 'integer', minimum: -1000000, maximum: 1000000 },
   is_active: { type: 'boolean' },
-};
+} as const;
 
-export const faqListQuery: JsonSchema = {
+export const faqListQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { category: categorySchema },
-};
+} as const;
 
-export const createFaqBody: JsonSchema = {
+export const createFaqBody = {
   type: 'object',
   additionalProperties: false,
   required: ['question', 'answer'],
   properties: faqProperties,
-};
+} as const;
 
-export const updateFaqBody: JsonSchema = {
+export const updateFaqBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
   properties: faqProperties,
-};
+} as const;
 
-export const faqIdParams: JsonSchema = {
+export const faqIdParams = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
   properties: { id: idSchema },
-};
+} as const;
 
 const faqSchema: JsonSchema = {
   type: 'object',

@@ -1,8 +1,8 @@
 import type { JsonSchema } from './json-schema.js';
 
-const tokenSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 4096, pattern: '^[^\\s]+$', example: 'fcm_device_token…' };
+const tokenSchema = { type: 'string', minLength: 1, maxLength: 4096, pattern: '^[^\\s]+$', example: 'fcm_device_token…' } as const;
 
-export const registerFcmBody: JsonSchema = {
+export const registerFcmBody = {
   type: 'object',
   additionalProperties: false,
   required: ['token', 'device_type'],
@@ -16,17 +16,17 @@ export const registerFcmBody: JsonSchema = {
       example: 'android',
     },
   },
-};
+} as const;
 
-export const deleteFcmTokenQuery: JsonSchema = {
+export const deleteFcmTokenQuery = {
   type: 'object',
   additionalProperties: false,
   required: ['token'],
   properties: { token: tokenSchema },
-};
+} as const;
 
 /** FCM refuses data keys it reserves for itself (the whole message would fail), so they are refused here. */
-export const sendPushBody: JsonSchema = {
+export const sendPushBody = {
   type: 'object',
   additionalProperties: false,
   required: ['username', 'title', 'body'],
@@ -42,7 +42,7 @@ export const sendPushBody: JsonSchema = {
       example: { offer_id: '123' },
     },
   },
-};
+} as const;
 
 export const fcmMessageResponse: JsonSchema = {
   type: 'object',

@@ -1,6 +1,6 @@
 import type { JsonSchema } from './json-schema.js';
 
-export const createMarketingOfferBody: JsonSchema = {
+export const createMarketingOfferBody = {
   type: 'object',
   additionalProperties: false,
   required: ['title'],
@@ -23,7 +23,7 @@ export const createMarketingOfferBody: JsonSchema = {
     is_active: { type: 'boolean', default: true },
     username: { type: 'string', minLength: 1, maxLength: 64, description: 'target user; omit for an offer shown to everyone' },
   },
-};
+} as const;
 
 const offerSchema: JsonSchema = {
   type: 'object',

@@ -4,25 +4,25 @@
  */
 import type { JsonSchema } from './json-schema.js';
 
-const amount: JsonSchema = { type: 'number', exclusiveMinimum: 0, description: 'IDR, at most 2 decimals', example: 100000 };
-const description: JsonSchema = { type: 'string', minLength: 1, maxLength: 255 };
-const channelName: JsonSchema = { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,31}$' };
+const amount = { type: 'number', exclusiveMinimum: 0, description: 'IDR, at most 2 decimals', example: 100000 } as const;
+const description = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const channelName = { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,31}$' } as const;
 /** Xendit's invoice id, or our transaction id (the invoice's external_id). */
-const invoiceId: JsonSchema = {
+const invoiceId = {
   type: 'string',
   minLength: 1,
   maxLength: 128,
   pattern: '^[A-Za-z0-9_-]+$',
   example: '65a1f0c2e4b0a1b2c3d4e5f6',
-};
+} as const;
 
-const paymentMethod: JsonSchema = {
+const paymentMethod = {
   ...channelName,
   description: 'A channel (OVO, BCA, QRIS…) or a category (EWALLET, VIRTUAL_ACCOUNT, QR_CODE, RETAIL_OUTLET, CREDIT_CARD)',
-};
-const ewalletType: JsonSchema = { ...channelName, description: 'With payment_method EWALLET: the one e-wallet to offer (OVO, DANA…)' };
+} as const;
+const ewalletType = { ...channelName, description: 'With payment_method EWALLET: the one e-wallet to offer (OVO, DANA…)' } as const;
 
-export const checkoutBody: JsonSchema = {
+export const checkoutBody = {
   type: 'object',
   additionalProperties: false,
   required: ['amount'],
@@ -32,9 +32,9 @@ export const checkoutBody: JsonSchema = {
     payment_method: paymentMethod,
     ewallet_type: ewalletType,
   },
-};
+} as const;
 
-export const systemCheckoutBody: JsonSchema = {
+export const systemCheckoutBody = {
   type: 'object',
   additionalProperties: false,
   required: ['username', 'amount'],
@@ -45,7 +45,7 @@ export const systemCheckoutBody: JsonSchema = {
     payment_method: paymentMethod,
     ewallet_type: ewalletType,
   },
-};
+} as const;
 
 export const checkoutResponse: JsonSchema = {
   type: 'object',
@@ -61,16 +61,16 @@ export const checkoutResponse: JsonSchema = {
   },
 };
 
-const str: JsonSchema = { type: 'string' };
+const str = { type: 'string' } as const;
 const strOrNull: JsonSchema = { type: ['string', 'null'] };
-const num: JsonSchema = { type: 'number' };
+const num = { type: 'number' } as const;
 
 /**
  * Xendit's invoice callback (flat snake_case, see reference/xendit-node-7.md §3). Xendit adds fields over time and a
  * 400 would only make it retry for 24 h, so unknown fields are accepted (the route declares why); the fields we use
  * are typed, and the documented extras are listed.
  */
-export const invoiceCallbackBody: JsonSchema = {
+export const invoiceCallbackBody = {
   type: 'object',
   required: ['id', 'status'],
   additionalProperties: true,
@@ -108,7 +108,7 @@ export const invoiceCallbackBody: JsonSchema = {
     items: {},
     fees: {},
   },
-};
+} as const;
 
 export const callbackResponse: JsonSchema = {
   type: 'object',
@@ -125,40 +125,40 @@ export const balanceResponse: JsonSchema = {
   properties: { balance: { type: 'number', example: 50000 }, points: { type: 'integer', example: 150 } },
 };
 
-export const decreaseBody: JsonSchema = {
+export const decreaseBody = {
   type: 'object',
   additionalProperties: false,
   required: ['amount', 'description'],
   properties: { amount, description },
-};
+} as const;
 
 export const decreaseResponse: JsonSchema = {
   type: 'object',
   properties: { transaction_id: { type: 'string' }, amount: num, description: str, balance: num },
 };
 
-export const invoiceIdQuery: JsonSchema = {
+export const invoiceIdQuery = {
   type: 'object',
   additionalProperties: false,
   required: ['invoice_id'],
   properties: { invoice_id: invoiceId },
-};
+} as const;
 
-export const pageQuery: JsonSchema = {
+export const pageQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 50, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
   },
-};
+} as const;
 
-export const cancelInvoiceBody: JsonSchema = {
+export const cancelInvoiceBody = {
   type: 'object',
   additionalProperties: false,
   required: ['invoice_id'],
   properties: { invoice_id: invoiceId },
-};
+} as const;
 
 export const publicInvoiceResponse: JsonSchema = {
   type: 'object',
@@ -207,12 +207,12 @@ export const cancelInvoiceResponse: JsonSchema = {
   properties: { invoice_id: str, status: { type: 'string', enum: ['EXPIRED'] } },
 };
 
-export const bankListBody: JsonSchema = {
+export const bankListBody = {
   type: 'object',
   additionalProperties: false,
   required: ['type'],
   properties: { type: { type: 'string', enum: ['DISBURSEMENT', 'PAYMENT'] } },
-};
+} as const;
 
 export const bankListResponse: JsonSchema = {
   type: 'array',

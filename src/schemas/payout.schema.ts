@@ -1,11 +1,11 @@
 /** AJV schemas of the bank-account and payout routes. Account numbers are write-only: answers carry the mask only. */
 import type { JsonSchema } from './json-schema.js';
 
-const str: JsonSchema = { type: 'string' };
+const str = { type: 'string' } as const;
 const strOrNull: JsonSchema = { type: ['string', 'null'] };
-const num: JsonSchema = { type: 'number' };
+const num = { type: 'number' } as const;
 
-export const bankAccountBody: JsonSchema = {
+export const bankAccountBody = {
   type: 'object',
   additionalProperties: false,
   required: ['bank_code', 'account_number', 'account_holder_name'],
@@ -24,7 +24,7 @@ export const bankAccountBody: JsonSchema = {
     },
     account_holder_name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
   },
-};
+} as const;
 
 const bankAccount: JsonSchema = {
   type: 'object',
@@ -41,16 +41,16 @@ const bankAccount: JsonSchema = {
 export const bankAccountResponse = bankAccount;
 export const bankAccountListResponse: JsonSchema = { type: 'array', items: bankAccount };
 
-export const idParams: JsonSchema = {
+export const idParams = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
   properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-};
+} as const;
 
 export const deletedResponse: JsonSchema = { type: 'object', properties: { id: { type: 'integer' }, deleted: { type: 'boolean' } } };
 
-export const payoutBody: JsonSchema = {
+export const payoutBody = {
   type: 'object',
   additionalProperties: false,
   required: ['amount', 'bank_account_id'],
@@ -59,7 +59,7 @@ export const payoutBody: JsonSchema = {
     bank_account_id: { type: 'integer', minimum: 1, maximum: 2147483647 },
     description: { type: 'string', minLength: 1, maxLength: 255 },
   },
-};
+} as const;
 
 const payout: JsonSchema = {
   type: 'object',
@@ -89,7 +89,7 @@ export const payoutListResponse: JsonSchema = {
  * Xendit's payout v2 webhook envelope (reference/xendit-node-7.md §4). Like the invoice callback it accepts fields
  * Xendit may add; the ones we read are typed.
  */
-export const payoutCallbackBody: JsonSchema = {
+export const payoutCallbackBody = {
   type: 'object',
   required: ['event', 'data'],
   additionalProperties: true,
@@ -119,7 +119,7 @@ export const payoutCallbackBody: JsonSchema = {
       },
     },
   },
-};
+} as const;
 
 export const payoutCallbackResponse: JsonSchema = {
   type: 'object',

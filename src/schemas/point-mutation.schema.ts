@@ -1,20 +1,20 @@
 import type { JsonSchema } from './json-schema.js';
 
-export const pointsHistoryQuery: JsonSchema = {
+export const pointsHistoryQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
   },
-};
+} as const;
 
-export const redeemPointsBody: JsonSchema = {
+export const redeemPointsBody = {
   type: 'object',
   additionalProperties: false,
   required: ['points'],
   properties: { points: { type: 'integer', minimum: 1, maximum: 2147483647, example: 100 } },
-};
+} as const;
 
 export const pointsHistoryResponse: JsonSchema = {
   type: 'array',

@@ -23,12 +23,12 @@ export const SECURITY_EVENT_KINDS = [
 
 const statusTrue = { type: 'boolean', const: true } as const;
 
-export const sessionIdParams: JsonSchema = {
+export const sessionIdParams = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
   properties: { id: { type: 'string', format: 'uuid', description: 'a session id from GET /sessions' } },
-};
+} as const;
 
 const session = {
   type: 'object',
@@ -61,14 +61,14 @@ export const sessionsRevokedResponse: JsonSchema = {
   properties: { status: statusTrue, message: { type: 'string' }, revoked: { type: 'integer', minimum: 0 } },
 };
 
-export const activityQuery: JsonSchema = {
+export const activityQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
     page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
   },
-};
+} as const;
 
 export const activityResponse: JsonSchema = {
   type: 'object',

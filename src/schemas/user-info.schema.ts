@@ -3,23 +3,23 @@ import type { JsonSchema } from './json-schema.js';
 /** Indonesian mobile numbers: +62 / 62 / 0, then 8, a non-zero digit and 6-11 more digits (the seed's format). */
 export const PHONE_PATTERN = '^(\\+62|62|0)8[1-9][0-9]{6,11}$';
 
-export const phoneNumberSchema: JsonSchema = {
+export const phoneNumberSchema = {
   type: 'string',
   pattern: PHONE_PATTERN,
   description: 'Indonesian mobile number, e.g. 628123456789, +628123456789 or 08123456789',
   example: '628123456789',
-};
+} as const;
 
 /** A display name: 1-255 characters with at least one that is not a space. */
-export const fullNameSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S', example: 'John Doe' };
+export const fullNameSchema = { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S', example: 'John Doe' } as const;
 
 /** Only what a user may change; balance, points, agent, username, email or referral_code are refused (400). */
-export const updateProfileBody: JsonSchema = {
+export const updateProfileBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
   properties: { full_name: fullNameSchema, phone_number: phoneNumberSchema },
-};
+} as const;
 
 export const profileResponse: JsonSchema = {
   type: 'object',

@@ -1,20 +1,20 @@
 import type { JsonSchema } from './json-schema.js';
 
-const voucherCodeSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'WELCOME10K' };
+const voucherCodeSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', example: 'WELCOME10K' } as const;
 
-export const redeemVoucherBody: JsonSchema = {
+export const redeemVoucherBody = {
   type: 'object',
   additionalProperties: false,
   required: ['username', 'voucher_code'],
   properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, voucher_code: voucherCodeSchema },
-};
+} as const;
 
-export const checkVoucherQuery: JsonSchema = {
+export const checkVoucherQuery = {
   type: 'object',
   additionalProperties: false,
   required: ['voucher_code'],
   properties: { voucher_code: voucherCodeSchema },
-};
+} as const;
 
 export const redeemVoucherResponse: JsonSchema = {
   type: 'object',
