@@ -2,14 +2,10 @@ import { Op, type Sequelize, type Transaction } from 'sequelize';
 import { AppError, NotFoundError } from '../errors/app-error.js';
 import type { AddressList } from '../models/address-list.model.js';
 import type { Models } from '../models/index.js';
+import type { createAddressBody } from '../schemas/address.schema.js';
+import type { Infer } from '../schemas/json-schema.js';
 
-export interface AddressInput {
-  label: string;
-  recipient_name: string;
-  phone_number: string;
-  address: string;
-  is_default?: boolean;
-}
+export type AddressInput = Infer<typeof createAddressBody>;
 
 export interface AddressView {
   id: number;

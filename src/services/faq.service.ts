@@ -2,14 +2,10 @@ import type { Sequelize } from 'sequelize';
 import { NotFoundError } from '../errors/app-error.js';
 import type { Faq } from '../models/faq.model.js';
 import type { Models } from '../models/index.js';
+import type { createFaqBody } from '../schemas/faq.schema.js';
+import type { Infer } from '../schemas/json-schema.js';
 
-export interface FaqInput {
-  category?: string;
-  question: string;
-  answer: string;
-  sort_order?: number;
-  is_active?: boolean;
-}
+export type FaqInput = Infer<typeof createFaqBody>;
 
 export interface FaqView {
   id: number;

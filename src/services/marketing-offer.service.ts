@@ -2,6 +2,8 @@ import { Op, type Sequelize } from 'sequelize';
 import { NotFoundError, ValidationError } from '../errors/app-error.js';
 import type { MarketingOffer } from '../models/marketing-offer.model.js';
 import type { Models } from '../models/index.js';
+import type { InferWithOptionalDefaults } from '../schemas/json-schema.js';
+import type { createMarketingOfferBody } from '../schemas/marketing-offer.schema.js';
 
 export interface OfferView {
   id: number;
@@ -13,15 +15,11 @@ export interface OfferView {
   created_at: Date;
 }
 
-export interface CreateOfferInput {
-  title: string;
-  description?: string;
-  image_url?: string;
-  /** A date (YYYY-MM-DD: the offer ends at 23:59:59 UTC that day) or a date-time with a time zone. */
-  valid_until?: string;
-  is_active?: boolean;
-  username?: string;
-}
+/**
+ * `valid_until` is a date (YYYY-MM-DD: the offer ends at 23:59:59 UTC that day) or a date-time with a time zone;
+ * `is_active` may be left out (true) by callers other than the route, such as the demo data.
+ */
+export type CreateOfferInput = InferWithOptionalDefaults<typeof createMarketingOfferBody>;
 
 export type MarketingOfferService = ReturnType<typeof createMarketingOfferService>;
 

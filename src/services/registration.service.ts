@@ -8,6 +8,8 @@ import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
 import { normalizePhoneNumber, type SmsSender } from '../integrations/sms.js';
 import type { Models } from '../models/index.js';
+import type { signUpBody } from '../schemas/auth.schema.js';
+import type { Infer } from '../schemas/json-schema.js';
 import { fingerprintUsername } from '../utilities/fingerprint.js';
 import { generateReferralCode } from '../utilities/general.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
@@ -18,15 +20,7 @@ import type { RateLimitService } from './rate-limit.service.js';
 
 export type SignUpMode = 'LINK' | 'OTP';
 
-export interface SignUpInput {
-  username: string;
-  password: string;
-  email: string;
-  full_name: string;
-  phone_number?: string | undefined;
-  referral_code?: string | undefined;
-  mode: SignUpMode;
-}
+export type SignUpInput = Infer<typeof signUpBody>;
 
 /** A sign-up waiting for its OTP or link, as stored in Redis (hash fields are strings). */
 interface PendingSignUp {
