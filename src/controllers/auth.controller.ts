@@ -2,9 +2,21 @@ import type { Request, Response } from 'express';
 import { AppError, ValidationError } from '../errors/app-error.js';
 import { localeOf, type Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
-import { clientOf, inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
+import { clientOf, type RequestInput } from '../middleware/request-context.js';
+import type {
+  checkEmailBody,
+  deactivateBody,
+  loginBody,
+  requestResetBody,
+  resendOtpBody,
+  resetPasswordBody,
+  signUpBody,
+  tokenQuery,
+  updatePasswordBody,
+  verifySignUpBody,
+} from '../schemas/auth.schema.js';
 import type { PasswordService } from '../services/password.service.js';
-import type { RegistrationService, SignUpInput } from '../services/registration.service.js';
+import type { RegistrationService } from '../services/registration.service.js';
 import type { SessionService } from '../services/session.service.js';
 
 export interface AuthControllerDeps {
@@ -44,13 +56,11 @@ export function createAuthController(deps: AuthControllerDeps) {
   const { registration, passwords, sessions } = deps;
   return {
     /** POST /auth: the local authenticator already checked the password and signed the token. */
-    login(_req: Request, res: Response) {
-      const user = userOf(res);
+    login({ principal: user }: RequestInput<'local', { body: typeof loginBody }>, _req: Request, res: Response) {
       res.json({ token: user.token, agent: user.agent, expires_at: expiresAt(user.exp) });
     },
 
-    async signUp(req: Request, res: Response) {
-      const { body } = inputOf<SignUpInput>(res);
+    async signUp({ body }: RequestInput<'none', { body: typeof signUpBody }>, req: Request, res: Response) {
       const result = await registration.signUp(body, ipOf(req), localeOf(res));
       const message =
         result.mode === 'OTP'
@@ -60,8 +70,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       res.status(201).json({ status: true, message, ...result, token: result.registration_token });
     },
 
-    async checkEmail(req: Request, res: Response) {
-      const { body } = inputOf<{ email: string }>(res);
+    async checkEmail({ body }: RequestInput<'none', { body: typeof checkEmailBody }>, req: Request, res: Response) {
       // The original system's clients read 409 for a registered email; `registered` is in both answers.
       if (await registration.isEmailRegistered(body.email, ipOf(req))) {
         throw new AppError('CONFLICT', 'Email is already registered', { fields: { registered: true } });
@@ -70,8 +79,7 @@ export function createAuthController(deps: AuthControllerDeps) {
     },
 
     /** GET /verify-sign-up?token=: a confirmation page; opening it never consumes the token (mail scanners follow links). */
-    async verifySignUpPage(_req: Request, res: Response) {
-      const { query } = inputOf<unknown, { token?: string }>(res);
+    async verifySignUpPage({ query }: RequestInput<'none', { query: typeof tokenQuery }>, _req: Request, res: Response) {
       const token = query.token ?? '';
       if (!token || !(await registration.isLinkUsable(token))) {
         sendPage(res, 200, 'Link expired', `<p>${pageText(res, 'This confirmation link is invalid, already used or has expired. Sign up again or request a new link from the app.')}</p>`);
@@ -87,31 +95,26 @@ export function createAuthController(deps: AuthControllerDeps) {
     },
 
     /** POST /verify-sign-up: registration token + {otp} (OTP mode), or the link token (LINK mode). */
-    async verifySignUp(req: Request, res: Response) {
-      const principal = registrationOf(res);
-      const { body } = inputOf<{ otp?: string }>(res);
+    async verifySignUp({ body, principal }: RequestInput<'registration-token', { body: typeof verifySignUpBody; query: typeof tokenQuery }>, req: Request, res: Response) {
       const { username } = await registration.verify(principal.token, body.otp);
       const message = 'Your account is confirmed. You can now log in.';
       if (isFormPost(req)) return sendPage(res, 201, 'Account confirmed', `<p>${pageText(res, message)}</p>`);
       res.status(201).json({ status: true, message, username });
     },
 
-    async resendOtp(req: Request, res: Response) {
-      const principal = registrationOf(res);
+    async resendOtp({ principal }: RequestInput<'registration-token', { body: typeof resendOtpBody }>, req: Request, res: Response) {
       const result = await registration.resend(principal.token, ipOf(req));
       const message = result.mode === 'OTP' ? 'A new code has been sent by SMS' : 'A new confirmation link has been sent to your email';
       res.json({ status: true, message, ...result });
     },
 
-    async requestReset(req: Request, res: Response) {
-      const { body } = inputOf<{ email: string }>(res);
+    async requestReset({ body }: RequestInput<'none', { body: typeof requestResetBody }>, req: Request, res: Response) {
       await passwords.requestReset(body.email, ipOf(req), localeOf(res));
       res.json({ status: true, message: 'If this email is registered, a link to reset the password has been sent to it' });
     },
 
     /** GET /reset-pwd?token=: a small form; never consumes the token. */
-    async resetPasswordPage(_req: Request, res: Response) {
-      const { query } = inputOf<unknown, { token?: string }>(res);
+    async resetPasswordPage({ query }: RequestInput<'none', { query: typeof tokenQuery }>, _req: Request, res: Response) {
       const token = query.token ?? '';
       if (!token || !(await passwords.isResetTokenUsable(token))) {
         sendPage(res, 200, 'Link expired', `<p>${pageText(res, 'This reset link is invalid, already used or has expired. Request a new one from the app.')}</p>`);
@@ -127,8 +130,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       );
     },
 
-    async resetPassword(req: Request, res: Response) {
-      const { body, query } = inputOf<{ password: string; token?: string }, { token?: string }>(res);
+    async resetPassword({ body, query }: RequestInput<'none', { body: typeof resetPasswordBody; query: typeof tokenQuery }>, req: Request, res: Response) {
       const token = body.token ?? query.token;
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Reset token is required');
       await passwords.resetPassword(token, body.password, clientOf(req));
@@ -137,9 +139,7 @@ export function createAuthController(deps: AuthControllerDeps) {
       res.json({ status: true, message });
     },
 
-    async updatePassword(req: Request, res: Response) {
-      const user = userOf(res);
-      const { body } = inputOf<{ old_password: string; new_password: string }>(res);
+    async updatePassword({ body, principal: user }: RequestInput<'jwt', { body: typeof updatePasswordBody }>, req: Request, res: Response) {
       const result = await passwords.updatePassword(user.username, body.old_password, body.new_password, { ip: ipOf(req), sid: user.sid });
       res.json({
         status: true,
@@ -150,29 +150,27 @@ export function createAuthController(deps: AuthControllerDeps) {
       });
     },
 
-    async extend(_req: Request, res: Response) {
-      const result = await sessions.extend(userOf(res));
+    async extend({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      const result = await sessions.extend(principal);
       res.json({ status: true, token: result.token, agent: result.agent, expires_at: expiresAt(result.exp) });
     },
 
-    verify(_req: Request, res: Response) {
-      const user = userOf(res);
+    verify({ principal: user }: RequestInput<'jwt'>, _req: Request, res: Response) {
       res.json({ status: true, user: user.username, agent: user.agent });
     },
 
-    async logout(_req: Request, res: Response) {
-      await sessions.logout(userOf(res));
+    async logout({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      await sessions.logout(principal);
       res.json({ status: true, message: 'Logged out' });
     },
 
-    async deactivate(req: Request, res: Response) {
-      const { body } = inputOf<{ reason: string }>(res);
-      await sessions.deactivate(userOf(res), body.reason, clientOf(req));
+    async deactivate({ body, principal }: RequestInput<'jwt', { body: typeof deactivateBody }>, req: Request, res: Response) {
+      await sessions.deactivate(principal, body.reason, clientOf(req));
       res.json({ status: true, message: 'Account deactivated' });
     },
 
-    whoami(_req: Request, res: Response) {
-      res.json({ status: true, holder: serviceOf(res).holder });
+    whoami({ principal }: RequestInput<'basic'>, _req: Request, res: Response) {
+      res.json({ status: true, holder: principal.holder });
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { ValidationError } from '../errors/app-error.js';
 import { localeOf } from '../i18n/locale.js';
-import { clientOf, inputOf, userOf } from '../middleware/request-context.js';
+import { clientOf, type RequestInput } from '../middleware/request-context.js';
+import type { cancelEmailChangeBody, cancelEmailChangeQuery, changeEmailBody, confirmEmailBody, confirmEmailQuery } from '../schemas/email-verification.schema.js';
 import type { EmailVerificationService } from '../services/email-verification.service.js';
 import { escapeHtml, isFormPost, pageText, sendPage } from './auth.controller.js';
 
@@ -10,8 +11,7 @@ const ipOf = (req: Request) => req.ip ?? 'unknown';
 export function createEmailVerificationController(emailVerification: EmailVerificationService) {
   return {
     /** GET /verify-email?token=: a confirmation page; opening it never consumes the token (mail scanners follow links). */
-    async confirmEmailPage(_req: Request, res: Response) {
-      const { query } = inputOf<unknown, { token?: string }>(res);
+    async confirmEmailPage({ query }: RequestInput<'none', { query: typeof confirmEmailQuery }>, _req: Request, res: Response) {
       const token = query.token ?? '';
       if (!token || !(await emailVerification.isConfirmationUsable(token))) {
         sendPage(res, 200, 'Link expired', `<p>${pageText(res, 'This confirmation link is invalid, already used or has expired. Request a new one from the app.')}</p>`);
@@ -27,8 +27,7 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
     },
 
     /** POST /verify-email: the mailed token as {token} (JSON or the page's form) or ?token=. */
-    async confirmEmail(req: Request, res: Response) {
-      const { body, query } = inputOf<{ token?: string }, { token?: string }>(res);
+    async confirmEmail({ body, query }: RequestInput<'none', { body: typeof confirmEmailBody; query: typeof confirmEmailQuery }>, req: Request, res: Response) {
       const token = body.token ?? query.token;
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Confirmation token is required');
       const result = await emailVerification.confirm(token, clientOf(req));
@@ -42,9 +41,8 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
      * to the old one); {email} alone binds one to an account without a confirmed address. The profile changes when
      * the link is confirmed.
      */
-    async requestEmailChange(req: Request, res: Response) {
-      const { body } = inputOf<{ email?: string; new_email?: string; password?: string }>(res);
-      const { username } = userOf(res);
+    async requestEmailChange({ body, principal }: RequestInput<'jwt', { body: typeof changeEmailBody }>, req: Request, res: Response) {
+      const { username } = principal;
       if (body.new_email !== undefined || body.password !== undefined) {
         const errors = [
           ...(body.new_email === undefined ? [{ field: 'new_email', message: 'is required with password' }] : []),
@@ -65,8 +63,7 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
     },
 
     /** GET /cancel-email-change?token=: the page of the notice's cancel link; opening it never consumes the token. */
-    async cancelEmailChangePage(_req: Request, res: Response) {
-      const { query } = inputOf<unknown, { token?: string }>(res);
+    async cancelEmailChangePage({ query }: RequestInput<'none', { query: typeof cancelEmailChangeQuery }>, _req: Request, res: Response) {
       const token = query.token ?? '';
       if (!token || !(await emailVerification.isCancelUsable(token))) {
         sendPage(res, 200, 'Link expired', '<p>This link no longer works: the change was already confirmed, cancelled or has expired. If you did not ask for it, reset your password now.</p>');
@@ -82,8 +79,7 @@ export function createEmailVerificationController(emailVerification: EmailVerifi
     },
 
     /** POST /cancel-email-change: the cancel token as {token} (JSON or the page's form) or ?token=. */
-    async cancelEmailChange(req: Request, res: Response) {
-      const { body, query } = inputOf<{ token?: string }, { token?: string }>(res);
+    async cancelEmailChange({ body, query }: RequestInput<'none', { body: typeof cancelEmailChangeBody; query: typeof cancelEmailChangeQuery }>, req: Request, res: Response) {
       const token = body.token ?? query.token;
       if (!token) throw new ValidationError([{ field: 'token', message: 'is required (body or ?token=)' }], 'Cancel token is required');
       await emailVerification.cancelChange(token, clientOf(req));

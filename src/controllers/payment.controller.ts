@@ -1,17 +1,20 @@
 import type { Request, Response } from 'express';
-import { inputOf, serviceOf, userOf } from '../middleware/request-context.js';
+import type { RequestInput } from '../middleware/request-context.js';
+import type {
+  bankListBody,
+  cancelInvoiceBody,
+  checkoutBody,
+  decreaseBody,
+  invoiceCallbackBody,
+  invoiceIdQuery,
+  pageQuery,
+  systemCheckoutBody,
+} from '../schemas/payment.schema.js';
 import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PaymentService } from '../services/payment.service.js';
 import type { WalletService } from '../services/wallet.service.js';
 import type { SyncSummary } from '../services/sync-lock.service.js';
 import { ConflictError } from '../errors/app-error.js';
-
-interface CheckoutBody {
-  amount: number;
-  description?: string;
-  payment_method?: string;
-  ewallet_type?: string;
-}
 
 /** Answers an Idempotency-Key-wrapped result, marking replays. */
 function sendIdempotent(res: Response, result: { status: number; body: unknown; replayed: boolean }): void {
@@ -28,9 +31,8 @@ export function createPaymentController(deps: {
 }) {
   const { payments, wallet, idempotency } = deps;
   return {
-    async checkout(req: Request, res: Response) {
-      const { username } = userOf(res);
-      const { body } = inputOf<CheckoutBody>(res);
+    async checkout({ body, principal }: RequestInput<'jwt', { body: typeof checkoutBody }>, req: Request, res: Response) {
+      const { username } = principal;
       const result = await idempotency.run(
         { username, scope: 'payment-checkout', key: req.get('Idempotency-Key'), request: body },
         async () => ({ status: 200, body: await payments.checkout({ ...body, username, type: 'TOPUP' }) }),
@@ -38,24 +40,20 @@ export function createPaymentController(deps: {
       sendIdempotent(res, result);
     },
 
-    async systemCheckout(_req: Request, res: Response) {
-      serviceOf(res);
-      const { body } = inputOf<CheckoutBody & { username: string }>(res);
+    async systemCheckout({ body }: RequestInput<'basic', { body: typeof systemCheckoutBody }>, _req: Request, res: Response) {
       res.json(await payments.checkout({ ...body, type: 'CHECKOUT' }));
     },
 
-    async invoiceCallback(_req: Request, res: Response) {
-      const { body } = inputOf<Parameters<PaymentService['handleInvoiceCallback']>[0]>(res);
+    async invoiceCallback({ body }: RequestInput<'callback-token', { body: typeof invoiceCallbackBody }>, _req: Request, res: Response) {
       res.json(await payments.handleInvoiceCallback(body));
     },
 
-    async getBalance(_req: Request, res: Response) {
-      res.json(await wallet.getBalance(userOf(res).username));
+    async getBalance({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      res.json(await wallet.getBalance(principal.username));
     },
 
-    async decreaseBalance(req: Request, res: Response) {
-      const { username } = userOf(res);
-      const { body } = inputOf<{ amount: number; description: string }>(res);
+    async decreaseBalance({ body, principal }: RequestInput<'jwt', { body: typeof decreaseBody }>, req: Request, res: Response) {
+      const { username } = principal;
       const result = await idempotency.runInTransaction(
         { username, scope: 'balance-decrease', key: req.get('Idempotency-Key'), request: body },
         async (t) => ({ status: 200, body: await wallet.decrease({ username, amount: body.amount, description: body.description }, t) }),
@@ -63,37 +61,31 @@ export function createPaymentController(deps: {
       sendIdempotent(res, result);
     },
 
-    async getInvoiceDetail(_req: Request, res: Response) {
-      const { query } = inputOf<never, { invoice_id: string }>(res);
+    async getInvoiceDetail({ query }: RequestInput<'none', { query: typeof invoiceIdQuery }>, _req: Request, res: Response) {
       res.json(await payments.getPublicInvoice(query.invoice_id));
     },
 
-    async getXenditInvoiceDetail(_req: Request, res: Response) {
-      const { query } = inputOf<never, { invoice_id: string }>(res);
-      res.json(await payments.getOwnInvoiceFromXendit(userOf(res).username, query.invoice_id));
+    async getXenditInvoiceDetail({ query, principal }: RequestInput<'jwt', { query: typeof invoiceIdQuery }>, _req: Request, res: Response) {
+      res.json(await payments.getOwnInvoiceFromXendit(principal.username, query.invoice_id));
     },
 
-    async listXenditInvoices(_req: Request, res: Response) {
-      const { query } = inputOf<never, { limit?: number; offset?: number }>(res);
-      res.json(await payments.listOwnInvoices(userOf(res).username, query));
+    async listXenditInvoices({ query, principal }: RequestInput<'jwt', { query: typeof pageQuery }>, _req: Request, res: Response) {
+      res.json(await payments.listOwnInvoices(principal.username, query));
     },
 
-    async cancelXenditInvoice(_req: Request, res: Response) {
-      const { body } = inputOf<{ invoice_id: string }>(res);
-      res.json(await payments.cancelOwnInvoice(userOf(res).username, body.invoice_id));
+    async cancelXenditInvoice({ body, principal }: RequestInput<'jwt', { body: typeof cancelInvoiceBody }>, _req: Request, res: Response) {
+      res.json(await payments.cancelOwnInvoice(principal.username, body.invoice_id));
     },
 
-    async listBanks(_req: Request, res: Response) {
-      const { body } = inputOf<{ type: 'DISBURSEMENT' | 'PAYMENT' }>(res);
+    async listBanks({ body }: RequestInput<'none', { body: typeof bankListBody }>, _req: Request, res: Response) {
       res.json(await payments.listBanks(body.type));
     },
 
-    async listPaymentTypes(_req: Request, res: Response) {
+    async listPaymentTypes(_input: RequestInput<'none'>, _req: Request, res: Response) {
       res.json(await payments.listPaymentTypes());
     },
 
-    async runSync(_req: Request, res: Response) {
-      serviceOf(res);
+    async runSync(_input: RequestInput<'basic'>, _req: Request, res: Response) {
       const summary = await deps.runSyncNow();
       if (!summary) throw new ConflictError('sync already running');
       res.json(summary);

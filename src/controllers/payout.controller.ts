@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
-import { clientOf, inputOf, userOf } from '../middleware/request-context.js';
+import { clientOf, type RequestInput } from '../middleware/request-context.js';
+import type { pageQuery } from '../schemas/payment.schema.js';
+import type { bankAccountBody, idParams, payoutBody, payoutCallbackBody } from '../schemas/payout.schema.js';
 import type { BankAccountService } from '../services/bank-account.service.js';
 import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PayoutService } from '../services/payout.service.js';
@@ -13,27 +15,24 @@ export function createPayoutController(deps: {
 }) {
   const { payouts, bankAccounts, idempotency, activity } = deps;
   return {
-    async listBankAccounts(_req: Request, res: Response) {
-      res.json(await bankAccounts.list(userOf(res).username));
+    async listBankAccounts({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      res.json(await bankAccounts.list(principal.username));
     },
 
-    async createBankAccount(req: Request, res: Response) {
-      const { username } = userOf(res);
-      const { body } = inputOf<{ bank_code: string; account_number: string; account_holder_name: string }>(res);
+    async createBankAccount({ body, principal }: RequestInput<'jwt', { body: typeof bankAccountBody }>, req: Request, res: Response) {
+      const { username } = principal;
       const account = await bankAccounts.create(username, body);
       // Recorded before the answer, so the activity a client reads next already holds it.
       await activity.record(username, 'bank_account_added', clientOf(req));
       res.status(201).json(account);
     },
 
-    async deleteBankAccount(_req: Request, res: Response) {
-      const { params } = inputOf<never, never, { id: number }>(res);
-      res.json(await bankAccounts.remove(userOf(res).username, params.id));
+    async deleteBankAccount({ params, principal }: RequestInput<'jwt', { params: typeof idParams }>, _req: Request, res: Response) {
+      res.json(await bankAccounts.remove(principal.username, params.id));
     },
 
-    async createPayout(req: Request, res: Response) {
-      const { username } = userOf(res);
-      const { body } = inputOf<{ amount: number; bank_account_id: number; description?: string }>(res);
+    async createPayout({ body, principal }: RequestInput<'jwt', { body: typeof payoutBody }>, req: Request, res: Response) {
+      const { username } = principal;
       // The debit commits with the key; Xendit is called after. A retry whose first answer was lost gets the payout as it is.
       const result = await idempotency.runWithResource(
         { username, scope: 'payout', key: req.get('Idempotency-Key'), request: body },
@@ -51,13 +50,11 @@ export function createPayoutController(deps: {
       res.status(result.status).json(result.body);
     },
 
-    async listPayouts(_req: Request, res: Response) {
-      const { query } = inputOf<never, { limit?: number; offset?: number }>(res);
-      res.json(await payouts.listPayouts(userOf(res).username, query));
+    async listPayouts({ query, principal }: RequestInput<'jwt', { query: typeof pageQuery }>, _req: Request, res: Response) {
+      res.json(await payouts.listPayouts(principal.username, query));
     },
 
-    async payoutCallback(_req: Request, res: Response) {
-      const { body } = inputOf<Parameters<PayoutService['handlePayoutCallback']>[0]>(res);
+    async payoutCallback({ body }: RequestInput<'callback-token', { body: typeof payoutCallbackBody }>, _req: Request, res: Response) {
       res.json(await payouts.handlePayoutCallback(body));
     },
   };

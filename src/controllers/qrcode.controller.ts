@@ -1,10 +1,7 @@
 import type { Request, Response } from 'express';
-import { inputOf, userOf } from '../middleware/request-context.js';
+import type { RequestInput } from '../middleware/request-context.js';
+import type { invoiceQrQuery } from '../schemas/qrcode.schema.js';
 import type { QrCode, QrCodeService } from '../services/qrcode.service.js';
-
-export interface InvoiceQrQuery {
-  invoice_id: string;
-}
 
 /** Sends the PNG, or 304 when the client's If-None-Match already names this image (Express's `req.fresh`). */
 async function sendQrCode(req: Request, res: Response, qr: QrCode, cacheControl: string): Promise<void> {
@@ -19,16 +16,15 @@ async function sendQrCode(req: Request, res: Response, qr: QrCode, cacheControl:
 
 export function createQrCodeController(qrCodes: QrCodeService) {
   return {
-    async getReferralQrCode(req: Request, res: Response) {
-      const qr = await qrCodes.referralQrCode(userOf(res).username);
+    async getReferralQrCode({ principal }: RequestInput<'jwt'>, req: Request, res: Response) {
+      const qr = await qrCodes.referralQrCode(principal.username);
       // Per user: never stored by shared caches, and a browser switching accounts must not reuse another's image.
       res.vary('Authorization');
       await sendQrCode(req, res, qr, 'private, max-age=300');
     },
 
-    async getInvoiceQrCode(req: Request, res: Response) {
-      const { invoice_id: invoiceId } = inputOf<never, InvoiceQrQuery>(res).query;
-      const qr = await qrCodes.invoiceQrCode(invoiceId);
+    async getInvoiceQrCode({ query }: RequestInput<'none', { query: typeof invoiceQrQuery }>, req: Request, res: Response) {
+      const qr = await qrCodes.invoiceQrCode(query.invoice_id);
       await sendQrCode(req, res, qr, 'public, max-age=60');
     },
   };

@@ -1,15 +1,15 @@
 import type { Request, Response } from 'express';
-import { userOf } from '../middleware/request-context.js';
+import type { RequestInput } from '../middleware/request-context.js';
 import type { ReferralService } from '../services/referral.service.js';
 
 export function createReferralController(referrals: ReferralService) {
   return {
-    async history(_req: Request, res: Response) {
-      res.json(await referrals.history(userOf(res).username));
+    async history({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      res.json(await referrals.history(principal.username));
     },
 
-    async stats(_req: Request, res: Response) {
-      res.json({ status: true, ...(await referrals.stats(userOf(res).username)) });
+    async stats({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      res.json({ status: true, ...(await referrals.stats(principal.username)) });
     },
   };
 }

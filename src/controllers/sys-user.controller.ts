@@ -1,17 +1,13 @@
 import type { Request, Response } from 'express';
-import { inputOf } from '../middleware/request-context.js';
+import type { RequestInput } from '../middleware/request-context.js';
+import type { setAgentBody } from '../schemas/sys-user.schema.js';
 import type { AgentService } from '../services/agent.service.js';
-
-export interface SetAgentBody {
-  username: string;
-  agent: boolean;
-}
 
 /** Operator actions on users, for internal services (Basic auth). */
 export function createSysUserController(agents: AgentService) {
   return {
-    async setAgent(_req: Request, res: Response) {
-      const { username, agent } = inputOf<SetAgentBody>(res).body;
+    async setAgent({ body }: RequestInput<'basic', { body: typeof setAgentBody }>, _req: Request, res: Response) {
+      const { username, agent } = body;
       const result = await agents.setAgent(username, agent);
       res.status(200).json({
         status: true,

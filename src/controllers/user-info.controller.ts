@@ -1,27 +1,27 @@
 import type { Request, Response } from 'express';
 import { uploadedImageOf } from '../middleware/upload.js';
-import { inputOf, userOf } from '../middleware/request-context.js';
+import type { RequestInput } from '../middleware/request-context.js';
+import type { profileImageBody, updateProfileBody } from '../schemas/user-info.schema.js';
 import type { UserInfoService } from '../services/user-info.service.js';
 
 export function createUserInfoController(userInfo: UserInfoService) {
   return {
-    async getProfile(_req: Request, res: Response) {
-      res.json({ status: true, ...(await userInfo.getProfile(userOf(res).username)) });
+    async getProfile({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      res.json({ status: true, ...(await userInfo.getProfile(principal.username)) });
     },
 
-    async updateProfile(_req: Request, res: Response) {
-      const { body } = inputOf<{ full_name?: string; phone_number?: string }>(res);
-      const profile = await userInfo.updateProfile(userOf(res).username, body);
+    async updateProfile({ body, principal }: RequestInput<'jwt', { body: typeof updateProfileBody }>, _req: Request, res: Response) {
+      const profile = await userInfo.updateProfile(principal.username, body);
       res.json({ status: true, message: 'Profile updated', ...profile });
     },
 
-    async updateProfileImage(_req: Request, res: Response) {
-      const result = await userInfo.replaceProfileImage(userOf(res).username, uploadedImageOf(res));
+    async updateProfileImage({ principal }: RequestInput<'jwt', { body: typeof profileImageBody }>, _req: Request, res: Response) {
+      const result = await userInfo.replaceProfileImage(principal.username, uploadedImageOf(res));
       res.json({ status: true, message: 'Profile image updated', ...result });
     },
 
-    async getReferralCode(_req: Request, res: Response) {
-      res.json({ status: true, ...(await userInfo.getReferralCode(userOf(res).username)) });
+    async getReferralCode({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
+      res.json({ status: true, ...(await userInfo.getReferralCode(principal.username)) });
     },
   };
 }

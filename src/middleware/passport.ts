@@ -7,7 +7,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
 import type { ApiKeyService } from '../services/api-key.service.js';
 import { JWT_ALGORITHM, type AccessTokenPayload, type TokenService } from '../services/token.service.js';
-import { setPrincipal, type Principal } from './request-context.js';
+import { setPrincipal, type PRINCIPAL_KIND_BY_AUTH, type Principal } from './request-context.js';
 import { createValidator } from './validator.js';
 
 /**
@@ -19,7 +19,7 @@ import { createValidator } from './validator.js';
  * - callback-token: Xendit's `x-callback-token`
  * - registration-token: the token POST /signup answered (Bearer, body `token` or `?token=`)
  */
-export type AuthKind = 'none' | 'jwt' | 'basic' | 'local' | 'callback-token' | 'registration-token';
+export type AuthKind = keyof typeof PRINCIPAL_KIND_BY_AUTH;
 
 export type Authenticators = Record<AuthKind, RequestHandler>;
 

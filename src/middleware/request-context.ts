@@ -1,49 +1,57 @@
 import type { Request, Response } from 'express';
 import { UnauthorizedError } from '../errors/app-error.js';
+import type { RouteSchemas, ValidatedParts } from '../schemas/json-schema.js';
 
-/** Identity established by the auth layer, read by controllers with `principalOf(res)`. */
+/** Identity established by the auth layer; handlers receive it as `principal` (see RequestInput). */
 export type Principal =
   | { kind: 'user'; username: string; agent: boolean; jti: string; sid: string | null; exp: number; token: string }
   | { kind: 'service'; holder: string }
   | { kind: 'registration'; registrationId: string; token: string }
   | { kind: 'gateway' };
 
-export interface ValidatedInput<B = unknown, Q = unknown, P = unknown> {
-  body: B;
-  query: Q;
-  params: P;
-}
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
-/** Validated request parts, as the validator left them in res.locals (never written over req.query). */
-export function inputOf<B = Record<string, never>, Q = Record<string, never>, P = Record<string, never>>(res: Response): ValidatedInput<B, Q, P> {
-  const locals = res.locals as { body?: B; query?: Q; params?: P };
-  return { body: (locals.body ?? {}) as B, query: (locals.query ?? {}) as Q, params: (locals.params ?? {}) as P };
-}
+/** The principal each auth kind establishes; its keys are passport.ts's AuthKind. */
+export const PRINCIPAL_KIND_BY_AUTH = {
+  none: undefined,
+  jwt: 'user',
+  local: 'user',
+  basic: 'service',
+  'callback-token': 'gateway',
+  'registration-token': 'registration',
+} as const satisfies Record<string, Principal['kind'] | undefined>;
+
+type AuthName = keyof typeof PRINCIPAL_KIND_BY_AUTH;
+
+type PrincipalKindOf<A extends AuthName> = (typeof PRINCIPAL_KIND_BY_AUTH)[A];
+
+/** The principal a route of auth kind `A` runs with (undefined for public routes). */
+export type PrincipalFor<A extends AuthName> = PrincipalKindOf<A> extends Principal['kind'] ? Extract<Principal, { kind: PrincipalKindOf<A> }> : undefined;
+
+/** What a route handler is handed: the validated parts typed by the route's schemas, and its principal. */
+export type RequestInput<A extends AuthName, S extends RouteSchemas = Record<never, never>> = ValidatedParts<S> & { principal: PrincipalFor<A> };
 
 export function setPrincipal(res: Response, principal: Principal): void {
   res.locals.principal = principal;
 }
 
-export function principalOf(res: Response): Principal | undefined {
+function principalOf(res: Response): Principal | undefined {
   return res.locals.principal as Principal | undefined;
 }
 
-export function userOf(res: Response): Extract<Principal, { kind: 'user' }> {
-  const principal = principalOf(res);
-  if (principal?.kind !== 'user') throw new UnauthorizedError();
-  return principal;
+/** The signed-in user, for middleware that runs before the handler (e.g. the money guards). */
+export function userOf(res: Response): UserPrincipal {
+  return principalFor('jwt', res);
 }
 
-export function serviceOf(res: Response): Extract<Principal, { kind: 'service' }> {
+/** The principal the route's auth kind established; 401 when the auth layer left none of that kind. */
+export function principalFor<A extends AuthName>(auth: A, res: Response): PrincipalFor<A> {
+  const expected: Principal['kind'] | undefined = PRINCIPAL_KIND_BY_AUTH[auth];
+  if (expected === undefined) return undefined as PrincipalFor<A>;
   const principal = principalOf(res);
-  if (principal?.kind !== 'service') throw new UnauthorizedError();
-  return principal;
-}
-
-export function registrationOf(res: Response): Extract<Principal, { kind: 'registration' }> {
-  const principal = principalOf(res);
-  if (principal?.kind !== 'registration') throw new UnauthorizedError();
-  return principal;
+  if (principal?.kind !== expected) throw new UnauthorizedError();
+  // TypeScript cannot narrow a generic conditional type; the kind check above is what makes this true.
+  return principal as PrincipalFor<A>;
 }
 
 export function requestIdOf(res: Response): string {

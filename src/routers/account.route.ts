@@ -1,13 +1,13 @@
 import type { createAccountController } from '../controllers/account.controller.js';
 import { cancelDeletionBody, dataExportResponse, deleteAccountBody, deleteAccountResponse, statusMessageResponse } from '../schemas/account.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 const TAGS = ['Account'];
 
 /** Leaving and knowing: deleting the account (with a grace period) and exporting one's personal data. */
 export function accountRoutes(controller: ReturnType<typeof createAccountController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/user/delete',
       auth: 'jwt',
@@ -19,8 +19,8 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       response: { status: 200, schema: deleteAccountResponse },
       errors: [404, 409, 422, 429],
       handler: controller.requestDeletion,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/user/delete/cancel',
       auth: 'none',
@@ -31,8 +31,8 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       response: { status: 200, schema: statusMessageResponse },
       errors: [401],
       handler: controller.cancelDeletion,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/user/export',
       auth: 'jwt',
@@ -42,6 +42,6 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       response: { status: 200, schema: dataExportResponse },
       errors: [404, 429],
       handler: controller.exportData,
-    },
+    }),
   ];
 }

@@ -8,11 +8,11 @@ import {
   setDefaultAddressBody,
   updateAddressBody,
 } from '../schemas/address.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function addressRoutes(controller: ReturnType<typeof createAddressController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/address/list',
       auth: 'jwt',
@@ -21,8 +21,8 @@ export function addressRoutes(controller: ReturnType<typeof createAddressControl
       tags: ['Address'],
       response: { status: 200, schema: addressListResponse },
       handler: controller.list,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/address',
       auth: 'jwt',
@@ -33,8 +33,8 @@ export function addressRoutes(controller: ReturnType<typeof createAddressControl
       errors: [409],
       response: { status: 201, schema: addressResponse },
       handler: controller.create,
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/address/:id',
       auth: 'jwt',
@@ -45,8 +45,8 @@ export function addressRoutes(controller: ReturnType<typeof createAddressControl
       errors: [404],
       response: { status: 200, schema: addressResponse },
       handler: controller.update,
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/address/:id',
       auth: 'jwt',
@@ -57,8 +57,8 @@ export function addressRoutes(controller: ReturnType<typeof createAddressControl
       errors: [404],
       response: { status: 200, schema: addressDeletedResponse },
       handler: controller.remove,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/address/set-default',
       auth: 'jwt',
@@ -69,6 +69,6 @@ export function addressRoutes(controller: ReturnType<typeof createAddressControl
       errors: [404],
       response: { status: 200, schema: addressResponse },
       handler: controller.setDefault,
-    },
+    }),
   ];
 }

@@ -19,14 +19,14 @@ import {
   verifyTokenResponse,
   whoamiResponse,
 } from '../schemas/auth.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 const TAGS = ['Authentication'];
 
 /** The seed's Authentication Endpoints, plus the pages the mailed links open and /sys/whoami for internal services. */
 export function authRoutes(controller: ReturnType<typeof createAuthController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/auth',
       auth: 'local',
@@ -37,8 +37,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: loginResponse },
       errors: [403, 422, 429],
       handler: controller.login,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/signup',
       auth: 'none',
@@ -49,8 +49,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 201, schema: signUpResponse },
       errors: [409, 429, 502, 503],
       handler: controller.signUp,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/check/email',
       auth: 'none',
@@ -61,8 +61,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: checkEmailResponse },
       errors: [409, 429],
       handler: controller.checkEmail,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/verify-sign-up',
       auth: 'none',
@@ -72,8 +72,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       schemas: { query: tokenQuery },
       response: { status: 200, contentType: 'text/html', schema: { type: 'string' } },
       handler: controller.verifySignUpPage,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/verify-sign-up',
       auth: 'registration-token',
@@ -86,8 +86,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 201, schema: verifySignUpResponse },
       errors: [403, 409, 429],
       handler: controller.verifySignUp,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/resend-otp',
       auth: 'registration-token',
@@ -98,8 +98,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: statusMessageResponse },
       errors: [409, 429, 502, 503],
       handler: controller.resendOtp,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/request-reset-pwd',
       auth: 'none',
@@ -110,8 +110,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: statusMessageResponse },
       errors: [429],
       handler: controller.requestReset,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/reset-pwd',
       auth: 'none',
@@ -121,8 +121,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       schemas: { query: tokenQuery },
       response: { status: 200, contentType: 'text/html', schema: { type: 'string' } },
       handler: controller.resetPasswordPage,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/reset-pwd',
       auth: 'none',
@@ -134,8 +134,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: statusMessageResponse },
       errors: [401],
       handler: controller.resetPassword,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/update-pwd',
       auth: 'jwt',
@@ -146,8 +146,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: tokenResponse },
       errors: [404, 422, 429],
       handler: controller.updatePassword,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/extend',
       auth: 'jwt',
@@ -157,8 +157,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: tokenResponse },
       errors: [404],
       handler: controller.extend,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/verify',
       auth: 'jwt',
@@ -167,8 +167,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       response: { status: 200, schema: verifyTokenResponse },
       handler: controller.verify,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/logout',
       auth: 'jwt',
@@ -177,8 +177,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       response: { status: 200, schema: statusMessageResponse },
       handler: controller.logout,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/deactivate',
       auth: 'jwt',
@@ -189,8 +189,8 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       response: { status: 200, schema: statusMessageResponse },
       errors: [404],
       handler: controller.deactivate,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/sys/whoami',
       auth: 'basic',
@@ -199,6 +199,6 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: ['System'],
       response: { status: 200, schema: whoamiResponse },
       handler: controller.whoami,
-    },
+    }),
   ];
 }

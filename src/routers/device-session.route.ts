@@ -1,12 +1,12 @@
 import type { createDeviceSessionController } from '../controllers/device-session.controller.js';
 import { activityQuery, activityResponse, sessionIdParams, sessionListResponse, sessionRevokedResponse, sessionsRevokedResponse } from '../schemas/session.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 const TAGS = ['Sessions'];
 
 export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSessionController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/user/activity',
       auth: 'jwt',
@@ -16,8 +16,8 @@ export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSe
       schemas: { query: activityQuery },
       response: { status: 200, schema: activityResponse },
       handler: controller.activity,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/sessions',
       auth: 'jwt',
@@ -26,8 +26,8 @@ export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSe
       tags: TAGS,
       response: { status: 200, schema: sessionListResponse },
       handler: controller.list,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/sessions/revoke-others',
       auth: 'jwt',
@@ -36,8 +36,8 @@ export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSe
       tags: TAGS,
       response: { status: 200, schema: sessionsRevokedResponse },
       handler: controller.revokeOthers,
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/sessions/:id',
       auth: 'jwt',
@@ -48,6 +48,6 @@ export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSe
       response: { status: 200, schema: sessionRevokedResponse },
       errors: [404],
       handler: controller.revoke,
-    },
+    }),
   ];
 }

@@ -8,12 +8,12 @@ import {
   confirmEmailQuery,
   confirmEmailResponse,
 } from '../schemas/email-verification.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 /** Binding an email once its owner proved it: the mailed link's page, its confirmation, and a change of address. */
 export function emailVerificationRoutes(controller: ReturnType<typeof createEmailVerificationController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/verify-email',
       auth: 'none',
@@ -23,8 +23,8 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       schemas: { query: confirmEmailQuery },
       response: { status: 200, contentType: 'text/html', schema: { type: 'string' } },
       handler: controller.confirmEmailPage,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/verify-email',
       auth: 'none',
@@ -37,8 +37,8 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       response: { status: 200, schema: confirmEmailResponse },
       errors: [401, 409],
       handler: controller.confirmEmail,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/user/email',
       auth: 'jwt',
@@ -50,8 +50,8 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       response: { status: 200, schema: changeEmailResponse },
       errors: [404, 409, 422, 429, 502, 503],
       handler: controller.requestEmailChange,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/cancel-email-change',
       auth: 'none',
@@ -61,8 +61,8 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       schemas: { query: cancelEmailChangeQuery },
       response: { status: 200, contentType: 'text/html', schema: { type: 'string' } },
       handler: controller.cancelEmailChangePage,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/cancel-email-change',
       auth: 'none',
@@ -74,6 +74,6 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       response: { status: 200, schema: changeEmailResponse },
       errors: [401],
       handler: controller.cancelEmailChange,
-    },
+    }),
   ];
 }

@@ -1,10 +1,10 @@
 import type { createFaqController } from '../controllers/faq.controller.js';
 import { createFaqBody, faqIdParams, faqListQuery, faqListResponse, faqResponse, updateFaqBody } from '../schemas/faq.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function faqRoutes(controller: ReturnType<typeof createFaqController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/faq/list',
       auth: 'none',
@@ -14,8 +14,8 @@ export function faqRoutes(controller: ReturnType<typeof createFaqController>): R
       schemas: { query: faqListQuery },
       response: { status: 200, schema: faqListResponse },
       handler: controller.list,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/faq',
       auth: 'basic',
@@ -25,8 +25,8 @@ export function faqRoutes(controller: ReturnType<typeof createFaqController>): R
       schemas: { body: createFaqBody },
       response: { status: 201, schema: faqResponse },
       handler: controller.create,
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/faq/:id',
       auth: 'basic',
@@ -37,8 +37,8 @@ export function faqRoutes(controller: ReturnType<typeof createFaqController>): R
       errors: [404],
       response: { status: 200, schema: faqResponse },
       handler: controller.update,
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/faq/:id',
       auth: 'basic',
@@ -49,6 +49,6 @@ export function faqRoutes(controller: ReturnType<typeof createFaqController>): R
       errors: [404],
       response: { status: 200, schema: faqResponse },
       handler: controller.remove,
-    },
+    }),
   ];
 }

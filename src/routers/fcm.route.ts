@@ -1,10 +1,10 @@
 import type { createFcmController } from '../controllers/fcm.controller.js';
 import { deleteFcmTokenQuery, fcmMessageResponse, registerFcmBody, sendPushBody, sendPushResponse } from '../schemas/fcm.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function fcmRoutes(controller: ReturnType<typeof createFcmController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/fcm/register',
       auth: 'jwt',
@@ -14,8 +14,8 @@ export function fcmRoutes(controller: ReturnType<typeof createFcmController>): R
       schemas: { body: registerFcmBody },
       response: { status: 200, schema: fcmMessageResponse },
       handler: controller.register,
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/fcm/token',
       auth: 'jwt',
@@ -26,8 +26,8 @@ export function fcmRoutes(controller: ReturnType<typeof createFcmController>): R
       errors: [404],
       response: { status: 200, schema: fcmMessageResponse },
       handler: controller.unregister,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/fcm/send',
       auth: 'basic',
@@ -38,6 +38,6 @@ export function fcmRoutes(controller: ReturnType<typeof createFcmController>): R
       errors: [404, 502, 503],
       response: { status: 200, schema: sendPushResponse },
       handler: controller.send,
-    },
+    }),
   ];
 }

@@ -1,6 +1,6 @@
 import type { createHealthController } from '../controllers/health.controller.js';
 import type { JsonSchema } from '../schemas/json-schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 const dependency: JsonSchema = { type: 'string', enum: ['up', 'down', 'off'], description: 'off: not configured (MongoDB without MONGO_DB)' };
 const healthResponse: JsonSchema = {
@@ -20,7 +20,7 @@ const healthResponse: JsonSchema = {
 
 export function healthRoutes(controller: ReturnType<typeof createHealthController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/health',
       auth: 'none',
@@ -33,8 +33,8 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
         schema: healthResponse,
       },
       handler: controller.getHealth,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/health/live',
       auth: 'none',
@@ -46,8 +46,8 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
         schema: { type: 'object', required: ['status', 'uptime'], properties: { status: { type: 'string', enum: ['OK'] }, uptime: { type: 'number', example: 3600.5 } } },
       },
       handler: controller.getLive,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/health/ready',
       auth: 'none',
@@ -60,6 +60,6 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
         schema: healthResponse,
       },
       handler: controller.getHealth,
-    },
+    }),
   ];
 }

@@ -1,10 +1,10 @@
 import type { createMarketingOfferController } from '../controllers/marketing-offer.controller.js';
 import { createMarketingOfferBody, marketingOfferCreatedResponse, marketingOfferListResponse } from '../schemas/marketing-offer.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function marketingOfferRoutes(controller: ReturnType<typeof createMarketingOfferController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/marketing-offer/list',
       auth: 'jwt',
@@ -13,8 +13,8 @@ export function marketingOfferRoutes(controller: ReturnType<typeof createMarketi
       tags: ['Marketing'],
       response: { status: 200, schema: marketingOfferListResponse },
       handler: controller.list,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/marketing-offer',
       auth: 'basic',
@@ -25,6 +25,6 @@ export function marketingOfferRoutes(controller: ReturnType<typeof createMarketi
       errors: [404],
       response: { status: 201, schema: marketingOfferCreatedResponse },
       handler: controller.create,
-    },
+    }),
   ];
 }

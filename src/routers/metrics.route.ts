@@ -1,9 +1,9 @@
 import type { createMetricsController } from '../controllers/metrics.controller.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function metricsRoutes(controller: ReturnType<typeof createMetricsController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/metrics',
       auth: 'basic',
@@ -12,6 +12,6 @@ export function metricsRoutes(controller: ReturnType<typeof createMetricsControl
       tags: ['System'],
       response: { status: 200, description: 'Prometheus text exposition format 0.0.4', contentType: 'text/plain', schema: { type: 'string' } },
       handler: controller.getMetrics,
-    },
+    }),
   ];
 }

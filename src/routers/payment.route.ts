@@ -1,6 +1,6 @@
 import type { createPaymentController } from '../controllers/payment.controller.js';
 import * as s from '../schemas/payment.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
@@ -10,7 +10,7 @@ const IDEMPOTENCY_KEY = {
 
 export function paymentRoutes(controller: ReturnType<typeof createPaymentController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/payment-checkout',
       auth: 'jwt',
@@ -22,8 +22,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [404, 409, 422, 502],
       response: { status: 200, schema: s.checkoutResponse },
       handler: controller.checkout,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/sys/payment-checkout',
       auth: 'basic',
@@ -34,8 +34,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [403, 404, 502],
       response: { status: 200, schema: s.checkoutResponse },
       handler: controller.systemCheckout,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/payment-callback',
       auth: 'callback-token',
@@ -48,8 +48,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [403],
       response: { status: 200, schema: s.callbackResponse },
       handler: controller.invoiceCallback,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/balance',
       auth: 'jwt',
@@ -59,8 +59,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [404],
       response: { status: 200, schema: s.balanceResponse },
       handler: controller.getBalance,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/balance/decrease',
       auth: 'jwt',
@@ -72,8 +72,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [409, 422],
       response: { status: 200, schema: s.decreaseResponse },
       handler: controller.decreaseBalance,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/invoice/detail',
       auth: 'none',
@@ -84,8 +84,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [404],
       response: { status: 200, schema: s.publicInvoiceResponse },
       handler: controller.getInvoiceDetail,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/invoice/detail/xendit',
       auth: 'jwt',
@@ -96,8 +96,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [404, 502],
       response: { status: 200, schema: s.ownInvoiceResponse },
       handler: controller.getXenditInvoiceDetail,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/invoice/list/xendit',
       auth: 'jwt',
@@ -107,8 +107,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       schemas: { query: s.pageQuery },
       response: { status: 200, schema: s.invoiceListResponse },
       handler: controller.listXenditInvoices,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/invoice/cancel/xendit',
       auth: 'jwt',
@@ -119,8 +119,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [404, 409, 502],
       response: { status: 200, schema: s.cancelInvoiceResponse },
       handler: controller.cancelXenditInvoice,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/bank/list',
       auth: 'none',
@@ -130,8 +130,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       schemas: { body: s.bankListBody },
       response: { status: 200, schema: s.bankListResponse },
       handler: controller.listBanks,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/payment/list',
       auth: 'none',
@@ -140,8 +140,8 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       tags: ['Reference'],
       response: { status: 200, schema: s.paymentTypeListResponse },
       handler: controller.listPaymentTypes,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/sys/scheduler/xendit-sync',
       auth: 'basic',
@@ -152,6 +152,6 @@ export function paymentRoutes(controller: ReturnType<typeof createPaymentControl
       errors: [403, 409],
       response: { status: 200, schema: s.syncResponse },
       handler: controller.runSync,
-    },
+    }),
   ];
 }

@@ -2,11 +2,11 @@ import type { createPayoutController } from '../controllers/payout.controller.js
 import { pageQuery } from '../schemas/payment.schema.js';
 import * as s from '../schemas/payout.schema.js';
 import type { MoneyGuards } from '../middleware/money-guard.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function payoutRoutes(controller: ReturnType<typeof createPayoutController>, guards: MoneyGuards): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/bank-account/list',
       auth: 'jwt',
@@ -15,8 +15,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       tags: ['Payouts'],
       response: { status: 200, schema: s.bankAccountListResponse },
       handler: controller.listBankAccounts,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/bank-account',
       auth: 'jwt',
@@ -28,8 +28,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       errors: [409, 423],
       response: { status: 201, schema: s.bankAccountResponse },
       handler: controller.createBankAccount,
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/bank-account/:id',
       auth: 'jwt',
@@ -41,8 +41,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       errors: [404, 409],
       response: { status: 200, schema: s.deletedResponse },
       handler: controller.deleteBankAccount,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/payout',
       auth: 'jwt',
@@ -61,8 +61,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       errors: [404, 409, 422, 423, 502],
       response: { status: 201, schema: s.payoutResponse },
       handler: controller.createPayout,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/payout/list',
       auth: 'jwt',
@@ -72,8 +72,8 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       schemas: { query: pageQuery },
       response: { status: 200, schema: s.payoutListResponse },
       handler: controller.listPayouts,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/payout-callback',
       auth: 'callback-token',
@@ -86,6 +86,6 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       errors: [403],
       response: { status: 200, schema: s.payoutCallbackResponse },
       handler: controller.payoutCallback,
-    },
+    }),
   ];
 }

@@ -1,11 +1,11 @@
 import type { createPhoneChangeController } from '../controllers/phone-change.controller.js';
 import { changePhoneBody, changePhoneResponse, verifyPhoneBody, verifyPhoneResponse } from '../schemas/phone-change.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 /** Changing the account's phone number: a code texted to the new number, then its verification. */
 export function phoneChangeRoutes(controller: ReturnType<typeof createPhoneChangeController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/user/phone',
       auth: 'jwt',
@@ -16,8 +16,8 @@ export function phoneChangeRoutes(controller: ReturnType<typeof createPhoneChang
       response: { status: 200, schema: changePhoneResponse },
       errors: [404, 409, 422, 429, 502, 503],
       handler: controller.requestPhoneChange,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/user/phone/verify',
       auth: 'jwt',
@@ -28,6 +28,6 @@ export function phoneChangeRoutes(controller: ReturnType<typeof createPhoneChang
       response: { status: 200, schema: verifyPhoneResponse },
       errors: [404, 409, 429],
       handler: controller.verifyPhoneChange,
-    },
+    }),
   ];
 }

@@ -1,10 +1,10 @@
 import type { createPointMutationController } from '../controllers/point-mutation.controller.js';
 import { pointsHistoryQuery, pointsHistoryResponse, redeemPointsBody, redeemPointsResponse } from '../schemas/point-mutation.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function pointMutationRoutes(controller: ReturnType<typeof createPointMutationController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/points/history',
       auth: 'jwt',
@@ -14,8 +14,8 @@ export function pointMutationRoutes(controller: ReturnType<typeof createPointMut
       schemas: { query: pointsHistoryQuery },
       response: { status: 200, schema: pointsHistoryResponse },
       handler: controller.history,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/points/redeem',
       auth: 'jwt',
@@ -27,6 +27,6 @@ export function pointMutationRoutes(controller: ReturnType<typeof createPointMut
       errors: [409, 422],
       response: { status: 200, schema: redeemPointsResponse },
       handler: controller.redeem,
-    },
+    }),
   ];
 }

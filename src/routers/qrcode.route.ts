@@ -1,5 +1,6 @@
 import type { createQrCodeController } from '../controllers/qrcode.controller.js';
-import type { RouteDeclaration } from './route.js';
+import { invoiceQrQuery } from '../schemas/qrcode.schema.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 const PNG = {
   status: 200,
@@ -10,7 +11,7 @@ const CACHE_HEADERS = [{ name: 'If-None-Match', description: 'ETag of a copy the
 
 export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/user/referral-code/qr',
       auth: 'jwt',
@@ -21,26 +22,19 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       response: PNG,
       errors: [404],
       handler: controller.getReferralQrCode,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/invoice/qr',
       auth: 'none',
       summary: "QR code (PNG) of an invoice's payment page, to open it on another device (same visibility as /invoice/detail)",
       description: "Anyone who knows the invoice id. Answers a PNG QR code of the invoice's payment page, to open it on another device. Changes nothing.",
       tags: ['Payment'],
-      schemas: {
-        query: {
-          type: 'object',
-          properties: { invoice_id: { type: 'string', minLength: 1, maxLength: 128, description: 'Xendit invoice id' } },
-          required: ['invoice_id'],
-          additionalProperties: false,
-        },
-      },
+      schemas: { query: invoiceQrQuery },
       headers: CACHE_HEADERS,
       response: PNG,
       errors: [404],
       handler: controller.getInvoiceQrCode,
-    },
+    }),
   ];
 }

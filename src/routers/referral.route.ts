@@ -1,10 +1,10 @@
 import type { createReferralController } from '../controllers/referral.controller.js';
 import { referralHistoryResponse, referralStatsResponse } from '../schemas/referral.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function referralRoutes(controller: ReturnType<typeof createReferralController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/referral/history',
       auth: 'jwt',
@@ -13,8 +13,8 @@ export function referralRoutes(controller: ReturnType<typeof createReferralContr
       tags: ['Referral'],
       response: { status: 200, schema: referralHistoryResponse },
       handler: controller.history,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/referral/stats',
       auth: 'jwt',
@@ -23,6 +23,6 @@ export function referralRoutes(controller: ReturnType<typeof createReferralContr
       tags: ['Referral'],
       response: { status: 200, schema: referralStatsResponse },
       handler: controller.stats,
-    },
+    }),
   ];
 }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuthKind } from '../middleware/passport.js';
-import type { JsonSchema, RouteSchemas } from '../schemas/json-schema.js';
+import { principalFor, type RequestInput } from '../middleware/request-context.js';
+import type { JsonSchema, RouteSchemas, ValidatedParts } from '../schemas/json-schema.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -37,4 +38,29 @@ export interface RouteDeclaration {
   /** Header parameters documented in OpenAPI (e.g. Idempotency-Key). */
   headers?: Array<{ name: string; required?: boolean; description: string }>;
   handler: RouteHandler;
+}
+
+/** A controller function: the typed input first, then Express's request and response for what input does not cover. */
+export type TypedHandler<A extends AuthKind, S extends RouteSchemas> = (input: RequestInput<A, S>, req: Request, res: Response) => unknown;
+
+/** A route declaration whose handler's input is typed by its own `auth` and `schemas`. */
+export interface RouteDefinition<A extends AuthKind, S extends RouteSchemas> extends Omit<RouteDeclaration, 'auth' | 'schemas' | 'handler'> {
+  auth: A;
+  schemas?: S;
+  handler: TypedHandler<NoInfer<A>, NoInfer<S>>;
+}
+
+/**
+ * Declares a route whose handler receives `{ body, query, params, principal }` typed from the route's schemas
+ * (json-schema-to-ts reads the `as const` literals) and its auth kind (jwt → the user principal).
+ */
+export function defineRoute<const A extends AuthKind, const S extends RouteSchemas = Record<never, never>>(definition: RouteDefinition<A, S>): RouteDeclaration {
+  const { handler, ...declaration } = definition;
+  return { ...declaration, handler: (req, res) => handler(readInput<A, S>(declaration.auth, res), req, res) };
+}
+
+function readInput<A extends AuthKind, S extends RouteSchemas>(auth: A, res: Response): RequestInput<A, S> {
+  // createValidator, compiled from these same schemas, has checked and parked each part in res.locals.
+  const { body, query, params } = res.locals as ValidatedParts<S>;
+  return { body, query, params, principal: principalFor(auth, res) };
 }

@@ -1,9 +1,10 @@
 import type { createSysUserController } from '../controllers/sys-user.controller.js';
-import type { RouteDeclaration } from './route.js';
+import { setAgentBody } from '../schemas/sys-user.schema.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function sysUserRoutes(controller: ReturnType<typeof createSysUserController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/sys/user/agent',
       auth: 'basic',
@@ -11,17 +12,7 @@ export function sysUserRoutes(controller: ReturnType<typeof createSysUserControl
         "Make a user an agent or not (user_info.agent). Shows in the user's next token; turning it off also revokes the user's existing tokens",
       description: "An internal service (Basic API key). Sets or clears a user's agent flag; it shows in the user's next token, and clearing it also revokes the user's existing tokens.",
       tags: ['System'],
-      schemas: {
-        body: {
-          type: 'object',
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            agent: { type: 'boolean' },
-          },
-          required: ['username', 'agent'],
-          additionalProperties: false,
-        },
-      },
+      schemas: { body: setAgentBody },
       response: {
         status: 200,
         schema: {
@@ -38,6 +29,6 @@ export function sysUserRoutes(controller: ReturnType<typeof createSysUserControl
       },
       errors: [404],
       handler: controller.setAgent,
-    },
+    }),
   ];
 }

@@ -1,14 +1,14 @@
 import type { RequestHandler } from 'express';
 import type { createUserInfoController } from '../controllers/user-info.controller.js';
-import { profileImageResponse, profileResponse, referralCodeResponse, updateProfileBody } from '../schemas/user-info.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { profileImageBody, profileImageResponse, profileResponse, referralCodeResponse, updateProfileBody } from '../schemas/user-info.schema.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function userInfoRoutes(
   controller: ReturnType<typeof createUserInfoController>,
   uploadMiddleware: RequestHandler,
 ): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/user/profile',
       auth: 'jwt',
@@ -18,8 +18,8 @@ export function userInfoRoutes(
       errors: [404],
       response: { status: 200, schema: profileResponse },
       handler: controller.getProfile,
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/user/profile',
       auth: 'jwt',
@@ -30,8 +30,8 @@ export function userInfoRoutes(
       errors: [404],
       response: { status: 200, schema: profileResponse },
       handler: controller.updateProfile,
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/user/update-profile-img',
       auth: 'jwt',
@@ -40,18 +40,12 @@ export function userInfoRoutes(
       tags: ['Profile'],
       bodyType: 'multipart',
       before: [uploadMiddleware],
-      schemas: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { profile_img: { type: 'string', contentMediaType: 'application/octet-stream', description: 'the image file' } },
-        },
-      },
+      schemas: { body: profileImageBody },
       errors: [413, 415],
       response: { status: 200, schema: profileImageResponse },
       handler: controller.updateProfileImage,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/user/referral-code',
       auth: 'jwt',
@@ -61,6 +55,6 @@ export function userInfoRoutes(
       errors: [404],
       response: { status: 200, schema: referralCodeResponse },
       handler: controller.getReferralCode,
-    },
+    }),
   ];
 }

@@ -1,10 +1,10 @@
 import type { createVoucherController } from '../controllers/voucher.controller.js';
 import { checkVoucherQuery, checkVoucherResponse, redeemVoucherBody, redeemVoucherResponse } from '../schemas/voucher.schema.js';
-import type { RouteDeclaration } from './route.js';
+import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function voucherRoutes(controller: ReturnType<typeof createVoucherController>): RouteDeclaration[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/redeem-voucher',
       auth: 'basic',
@@ -15,8 +15,8 @@ export function voucherRoutes(controller: ReturnType<typeof createVoucherControl
       errors: [404, 409],
       response: { status: 201, schema: redeemVoucherResponse },
       handler: controller.redeem,
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/check-voucher-redemption',
       auth: 'jwt',
@@ -27,6 +27,6 @@ export function voucherRoutes(controller: ReturnType<typeof createVoucherControl
       errors: [404],
       response: { status: 200, schema: checkVoucherResponse },
       handler: controller.check,
-    },
+    }),
   ];
 }

@@ -21,6 +21,13 @@ export const updateProfileBody = {
   properties: { full_name: fullNameSchema, phone_number: phoneNumberSchema },
 } as const;
 
+/** The multipart form of POST /user/update-profile-img, for the docs; multer reads the file itself (upload.ts). */
+export const profileImageBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { profile_img: { type: 'string', contentMediaType: 'application/octet-stream', description: 'the image file' } },
+} as const;
+
 export const profileResponse: JsonSchema = {
   type: 'object',
   required: ['status', 'username', 'full_name', 'email', 'email_verified', 'phone_number', 'profile_img', 'referral_code', 'balance', 'points'],
