@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { UnauthorizedError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 /** Identity established by the auth layer, read by controllers with `principalOf(res)`. */
 export type Principal =
@@ -30,19 +30,19 @@ export function principalOf(res: Response): Principal | undefined {
 
 export function userOf(res: Response): Extract<Principal, { kind: 'user' }> {
   const principal = principalOf(res);
-  if (principal?.kind !== 'user') throw new UnauthorizedError();
+  if (principal?.kind !== 'user') throw new AppError('UNAUTHORIZED');
   return principal;
 }
 
 export function serviceOf(res: Response): Extract<Principal, { kind: 'service' }> {
   const principal = principalOf(res);
-  if (principal?.kind !== 'service') throw new UnauthorizedError();
+  if (principal?.kind !== 'service') throw new AppError('UNAUTHORIZED');
   return principal;
 }
 
 export function registrationOf(res: Response): Extract<Principal, { kind: 'registration' }> {
   const principal = principalOf(res);
-  if (principal?.kind !== 'registration') throw new UnauthorizedError();
+  if (principal?.kind !== 'registration') throw new AppError('UNAUTHORIZED');
   return principal;
 }
 
