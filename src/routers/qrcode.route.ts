@@ -19,7 +19,7 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       tags: ['User'],
       headers: CACHE_HEADERS,
       response: PNG,
-      errors: [404],
+      errors: ['USER_NOT_FOUND'],
       handler: controller.getReferralQrCode,
     },
     {
@@ -39,7 +39,7 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       },
       headers: CACHE_HEADERS,
       response: PNG,
-      errors: [404],
+      errors: ['INVOICE_NOT_FOUND'],
       handler: controller.getInvoiceQrCode,
     },
   ];
