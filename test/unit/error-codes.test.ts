@@ -96,6 +96,12 @@ describe('the error-code table', () => {
     assert.deepEqual(misuses, [], 'domain refusals thrown with a generic code: give them their own code in src/errors/error-codes.ts');
   });
 
+  it('when the README lists the codes, then it lists exactly the table, with statuses and default messages', () => {
+    const readme = readFileSync(path.resolve(SRC, '../README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.*) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3]!.replace(/\\\|/g, '|')]);
+    assert.deepEqual(rows, Object.entries(table).map(([code, entry]) => [code, entry.status, entry.message]));
+  });
+
   it('when an AppError names a code, then it answers the table status and default message unless given one', () => {
     const paid = new AppError('INVOICE_ALREADY_PAID');
     assert.deepEqual([paid.status, paid.code, paid.message], [409, 'INVOICE_ALREADY_PAID', 'Invoice Already Paid']);
