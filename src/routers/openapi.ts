@@ -74,7 +74,7 @@ const AUTH_ERROR_CODES: Record<RouteDeclaration['auth'], ErrorCode[]> = {
 export function errorCodesOf(route: RouteDeclaration): ErrorCode[] {
   const codes = new Set<ErrorCode>([...AUTH_ERROR_CODES[route.auth], ...(route.errors ?? []), 'INTERNAL']);
   if (route.schemas) codes.add('VALIDATION_FAILED');
-  if (METHODS_WITH_BODY.has(route.method)) codes.add('VALIDATION_FAILED').add('MALFORMED_JSON').add('UNSUPPORTED_MEDIA_TYPE');
+  if (METHODS_WITH_BODY.has(route.method)) codes.add('VALIDATION_FAILED').add('MALFORMED_JSON').add('PAYLOAD_TOO_LARGE').add('UNSUPPORTED_MEDIA_TYPE');
   if (route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.add('IDEMPOTENCY_KEY_IN_PROGRESS').add('IDEMPOTENCY_KEY_REUSED');
   return [...codes];
 }
