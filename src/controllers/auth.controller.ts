@@ -73,7 +73,7 @@ export function createAuthController(deps: AuthControllerDeps) {
     async checkEmail({ body }: RequestInput<'none', { body: typeof checkEmailBody }>, req: Request, res: Response) {
       // The original system's clients read 409 for a registered email; `registered` is in both answers.
       if (await registration.isEmailRegistered(body.email, ipOf(req))) {
-        throw new AppError('CONFLICT', 'Email is already registered', { fields: { registered: true } });
+        throw new AppError('EMAIL_ALREADY_REGISTERED', undefined, { fields: { registered: true } });
       }
       res.json({ status: true, registered: false, message: 'Email is available' });
     },

@@ -14,7 +14,7 @@ import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PaymentService } from '../services/payment.service.js';
 import type { WalletService } from '../services/wallet.service.js';
 import type { SyncSummary } from '../services/sync-lock.service.js';
-import { ConflictError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 /** Answers an Idempotency-Key-wrapped result, marking replays. */
 function sendIdempotent(res: Response, result: { status: number; body: unknown; replayed: boolean }): void {
@@ -87,7 +87,7 @@ export function createPaymentController(deps: {
 
     async runSync(_input: RequestInput<'basic'>, _req: Request, res: Response) {
       const summary = await deps.runSyncNow();
-      if (!summary) throw new ConflictError('sync already running');
+      if (!summary) throw new AppError('SYNC_ALREADY_RUNNING');
       res.json(summary);
     },
   };

@@ -7,7 +7,11 @@ export interface FieldError {
   translations?: Partial<Record<'id', string>>;
 }
 
-/** The one error type the app throws on purpose; rendered by the error middleware as the seed's envelope. */
+/**
+ * The one error type the app throws on purpose; rendered by the error middleware as the seed's envelope.
+ * `new AppError('INVOICE_ALREADY_PAID')` answers the table's status and default message; pass a message only when
+ * it carries data (a limit, a date, the steps to take).
+ */
 export class AppError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
@@ -20,7 +24,15 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     message?: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown; status?: number; fields?: Record<string, unknown> } = {},
+    options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      /** Sets Retry-After (whole seconds, at least 1): for 429s and 503s the client may retry. */
+      retryAfterSeconds?: number;
+      cause?: unknown;
+      status?: number;
+      fields?: Record<string, unknown>;
+    } = {},
   ) {
     super(message ?? ERROR_CODES[code].message, { cause: options.cause });
     this.name = 'AppError';
@@ -28,6 +40,9 @@ export class AppError extends Error {
     this.status = options.status ?? ERROR_CODES[code].status;
     if (options.errors) this.errors = options.errors;
     if (options.headers) this.headers = options.headers;
+    if (options.retryAfterSeconds !== undefined) {
+      this.headers = { ...this.headers, 'Retry-After': String(Math.max(1, Math.ceil(options.retryAfterSeconds))) };
+    }
     if (options.fields) this.fields = options.fields;
   }
 }
@@ -38,40 +53,9 @@ export class ValidationError extends AppError {
   }
 }
 
-export class NotFoundError extends AppError {
-  constructor(message = 'Not found') {
-    super('NOT_FOUND', message);
-  }
-}
-
-export class UnauthorizedError extends AppError {
-  constructor(message = 'Unauthorized') {
-    super('UNAUTHORIZED', message);
-  }
-}
-
-export class ForbiddenError extends AppError {
-  constructor(message = 'Forbidden') {
-    super('FORBIDDEN', message);
-  }
-}
-
-export class ConflictError extends AppError {
-  constructor(message = 'Conflict') {
-    super('CONFLICT', message);
-  }
-}
-
-export class TooManyRequestsError extends AppError {
-  constructor(retryAfterSeconds: number, message = 'Too many requests, try again later') {
-    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super('TOO_MANY_REQUESTS', message, { headers: { 'Retry-After': String(seconds) } });
-  }
-}
-
 export class ServiceUnavailableError extends AppError {
   constructor(message = 'Service unavailable', retryAfterSeconds?: number) {
-    super('SERVICE_UNAVAILABLE', message, retryAfterSeconds ? { headers: { 'Retry-After': String(retryAfterSeconds) } } : {});
+    super('SERVICE_UNAVAILABLE', message, retryAfterSeconds ? { retryAfterSeconds } : {});
   }
 }
 

@@ -24,6 +24,17 @@ export const ID_MESSAGES: Catalogue = {
   'Upstream service failed': 'Layanan hulu gagal',
   'Service unavailable': 'Layanan tidak tersedia',
 
+  // Default messages of domain codes whose thrown message usually carries data (a limit, a date, the next steps)
+  'Voucher is not valid yet': 'Voucher belum berlaku',
+  'Voucher has expired': 'Voucher sudah kedaluwarsa',
+  'No API key for this holder': 'Tidak ada kunci API untuk holder ini',
+  'This holder already has a key; revoke it first': 'Holder ini sudah memiliki kunci; cabut kunci tersebut terlebih dahulu',
+  'Address limit reached': 'Batas alamat tercapai',
+  'Bank account limit reached': 'Batas rekening bank tercapai',
+  'The account cannot be deleted while the wallet holds money, points or a pending payout':
+    'Akun tidak dapat dihapus selama dompet masih berisi uang, poin, atau penarikan dana yang tertunda',
+  'Checkout limit reached; try again later': 'Batas pembayaran tercapai; silakan coba lagi nanti',
+
   // HTTP shell, validation and uploads
   'Service temporarily unavailable, please retry shortly': 'Layanan sementara tidak tersedia, silakan coba lagi sebentar lagi',
   'Unsupported body encoding': 'Pengodean isi permintaan tidak didukung',
@@ -59,6 +70,7 @@ export const ID_MESSAGES: Catalogue = {
   // Limits
   'Rate limit store is unavailable, please retry shortly': 'Penyimpanan batas permintaan tidak tersedia, silakan coba lagi sebentar lagi',
   'Too many failed login attempts, try again later': 'Terlalu banyak percobaan masuk yang gagal, silakan coba lagi nanti',
+  'Please wait before requesting another code or link': 'Harap tunggu sebelum meminta kode atau tautan lain',
   'Too many codes or links requested from this network, try again later': 'Terlalu banyak kode atau tautan yang diminta dari jaringan ini, silakan coba lagi nanti',
   'Too many codes sent to numbers like this one, try again later': 'Terlalu banyak kode yang dikirim ke nomor seperti ini, silakan coba lagi nanti',
   'Too many failed API key attempts from this network, try again later': 'Terlalu banyak percobaan kunci API yang gagal dari jaringan ini, silakan coba lagi nanti',

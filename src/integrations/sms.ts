@@ -40,7 +40,7 @@ export function normalizePhoneNumber(phone: string): string {
   let digits = phone.trim().replace(/[\s\-().]/g, '');
   if (digits.startsWith('+')) digits = digits.slice(1);
   if (digits.startsWith('0')) digits = `62${digits.slice(1)}`;
-  if (!/^62\d{6,13}$/.test(digits)) throw new AppError('BAD_REQUEST', 'Invalid phone number');
+  if (!/^62\d{6,13}$/.test(digits)) throw new AppError('PHONE_NUMBER_INVALID');
   return digits;
 }
 

@@ -4,7 +4,7 @@ import passport from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import type { ApiKeyService } from '../services/api-key.service.js';
 import { JWT_ALGORITHM, type AccessTokenPayload, type TokenService } from '../services/token.service.js';
 import { setPrincipal, type PRINCIPAL_KIND_BY_AUTH, type Principal } from './request-context.js';
@@ -98,14 +98,14 @@ export function createRegistrationTokenAuth(resolve: (token: string) => Promise<
     const fromQuery = (req.query as Record<string, unknown>).token;
     let token: string | undefined;
     if (header !== undefined) {
-      if (!BEARER.test(header)) return next(new UnauthorizedError('Invalid or missing registration token'));
+      if (!BEARER.test(header)) return next(new AppError('REGISTRATION_TOKEN_MISSING'));
       token = header.slice('Bearer '.length);
     } else if (typeof fromBody === 'string') {
       token = fromBody;
     } else if (typeof fromQuery === 'string') {
       token = fromQuery;
     }
-    if (!token) return next(new UnauthorizedError('Invalid or missing registration token'));
+    if (!token) return next(new AppError('REGISTRATION_TOKEN_MISSING'));
     const presented = token;
     resolve(presented).then(
       ({ registrationId }) => {
@@ -155,15 +155,15 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
     }),
   );
 
-  const jwtAuth = authenticateWith(instance, 'jwt', () => new UnauthorizedError('Invalid or missing token'));
-  const basicAuth = authenticateWith(instance, 'basic', () => new UnauthorizedError('Invalid API credentials'));
+  const jwtAuth = authenticateWith(instance, 'jwt', () => new AppError('BEARER_TOKEN_INVALID'));
+  const basicAuth = authenticateWith(instance, 'basic', () => new AppError('API_CREDENTIAL_INVALID'));
 
   return {
     none: (_req, _res, next) => next(),
     jwt: (req, res, next) => {
       const header = req.headers.authorization;
       // passport-jwt answers a key-provider failure with the provider's message; malformed headers stop here.
-      if (!header || !BEARER.test(header)) return next(new UnauthorizedError('Invalid or missing token'));
+      if (!header || !BEARER.test(header)) return next(new AppError('BEARER_TOKEN_INVALID'));
       jwtAuth(req, res, (error?: unknown) => {
         if (error instanceof AppError) return next(error);
         if (error) return next(error);
@@ -173,14 +173,14 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
     basic: (req, res, next) => {
       if (!/^Basic [A-Za-z0-9+/]+=*$/.test(req.headers.authorization ?? '')) {
         res.setHeader('WWW-Authenticate', 'Basic realm="userstate"');
-        return next(new UnauthorizedError('Invalid API credentials'));
+        return next(new AppError('API_CREDENTIAL_INVALID'));
       }
       basicAuth(req, res, next);
     },
     'callback-token': (req, res, next) => {
       const presented = req.get('x-callback-token');
-      if (!presented) return next(new UnauthorizedError('Missing callback token'));
-      if (!sameSecret(presented, deps.callbackToken)) return next(new ForbiddenError('Invalid callback token'));
+      if (!presented) return next(new AppError('CALLBACK_TOKEN_MISSING'));
+      if (!sameSecret(presented, deps.callbackToken)) return next(new AppError('CALLBACK_TOKEN_INVALID'));
       setPrincipal(res, { kind: 'gateway' });
       next();
     },

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { UnauthorizedError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { RouteSchemas, ValidatedParts } from '../schemas/json-schema.js';
 
 /** Identity established by the auth layer; handlers receive it as `principal` (see RequestInput). */
@@ -49,7 +49,7 @@ export function principalFor<A extends AuthName>(auth: A, res: Response): Princi
   const expected: Principal['kind'] | undefined = PRINCIPAL_KIND_BY_AUTH[auth];
   if (expected === undefined) return undefined as PrincipalFor<A>;
   const principal = principalOf(res);
-  if (principal?.kind !== expected) throw new UnauthorizedError();
+  if (principal?.kind !== expected) throw new AppError('UNAUTHORIZED');
   // TypeScript cannot narrow a generic conditional type; the kind check above is what makes this true.
   return principal as PrincipalFor<A>;
 }

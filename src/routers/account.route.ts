@@ -17,7 +17,7 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       tags: TAGS,
       schemas: { body: deleteAccountBody },
       response: { status: 200, schema: deleteAccountResponse },
-      errors: [404, 409, 422, 429],
+      errors: ['ACCOUNT_NOT_FOUND', 'ACCOUNT_ALREADY_DISABLED', 'ACCOUNT_NOT_EMPTY', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED'],
       handler: controller.requestDeletion,
     }),
     defineRoute({
@@ -29,7 +29,7 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       tags: TAGS,
       schemas: { body: cancelDeletionBody },
       response: { status: 200, schema: statusMessageResponse },
-      errors: [401],
+      errors: ['DELETION_CANCEL_INVALID'],
       handler: controller.cancelDeletion,
     }),
     defineRoute({
@@ -40,7 +40,7 @@ export function accountRoutes(controller: ReturnType<typeof createAccountControl
       description: 'A logged-in user (Bearer JWT), EXPORTS_PER_USER_PER_DAY times a day. Answers everything held about the caller as one JSON document, without secrets. Changes nothing.',
       tags: TAGS,
       response: { status: 200, schema: dataExportResponse },
-      errors: [404, 429],
+      errors: ['USER_NOT_FOUND', 'DATA_EXPORT_LIMIT'],
       handler: controller.exportData,
     }),
   ];

@@ -35,7 +35,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: loginBody },
       response: { status: 200, schema: loginResponse },
-      errors: [403, 422, 429],
+      errors: ['INVALID_CREDENTIAL', 'ACCOUNT_NOT_CONFIRMED', 'OTP_NOT_CONFIRMED', 'ACCOUNT_DISABLED', 'ACCOUNT_DELETION_SCHEDULED'],
       handler: controller.login,
     }),
     defineRoute({
@@ -47,7 +47,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: signUpBody },
       response: { status: 201, schema: signUpResponse },
-      errors: [409, 429, 502, 503],
+      errors: ['PHONE_REQUIRED', 'PHONE_FORMAT_INVALID', 'REFERRAL_CODE_NOT_FOUND', 'USERNAME_TAKEN', 'EMAIL_ALREADY_REGISTERED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
       handler: controller.signUp,
     }),
     defineRoute({
@@ -59,7 +59,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: checkEmailBody },
       response: { status: 200, schema: checkEmailResponse },
-      errors: [409, 429],
+      errors: ['EMAIL_ALREADY_REGISTERED', 'EMAIL_CHECK_LIMIT'],
       handler: controller.checkEmail,
     }),
     defineRoute({
@@ -84,7 +84,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       schemas: { body: verifySignUpBody, query: tokenQuery },
       bodyType: 'json-or-form',
       response: { status: 201, schema: verifySignUpResponse },
-      errors: [403, 409, 429],
+      errors: ['OTP_INVALID', 'ACCOUNT_NOT_CONFIRMED', 'USERNAME_TAKEN', 'EMAIL_ALREADY_REGISTERED', 'SIGN_UP_IN_PROGRESS', 'ACCOUNT_ALREADY_VERIFIED', 'OTP_BURNED'],
       handler: controller.verifySignUp,
     }),
     defineRoute({
@@ -96,7 +96,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: resendOtpBody },
       response: { status: 200, schema: statusMessageResponse },
-      errors: [409, 429, 502, 503],
+      errors: ['ACCOUNT_ALREADY_VERIFIED', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
       handler: controller.resendOtp,
     }),
     defineRoute({
@@ -108,7 +108,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: requestResetBody },
       response: { status: 200, schema: statusMessageResponse },
-      errors: [429],
+      errors: ['PASSWORD_RESET_LIMIT'],
       handler: controller.requestReset,
     }),
     defineRoute({
@@ -132,7 +132,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       schemas: { body: resetPasswordBody, query: tokenQuery },
       bodyType: 'json-or-form',
       response: { status: 200, schema: statusMessageResponse },
-      errors: [401],
+      errors: ['RESET_LINK_INVALID'],
       handler: controller.resetPassword,
     }),
     defineRoute({
@@ -144,7 +144,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: updatePasswordBody },
       response: { status: 200, schema: tokenResponse },
-      errors: [404, 422, 429],
+      errors: ['ACCOUNT_NOT_FOUND', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED'],
       handler: controller.updatePassword,
     }),
     defineRoute({
@@ -155,7 +155,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       description: 'A logged-in user (Bearer JWT). Answers a fresh token of the same session with a new expiry; the presented token keeps working EXTEND_GRACE_SECONDS more, then is refused.',
       tags: TAGS,
       response: { status: 200, schema: tokenResponse },
-      errors: [404],
+      errors: ['ACCOUNT_NOT_FOUND'],
       handler: controller.extend,
     }),
     defineRoute({
@@ -187,7 +187,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: deactivateBody },
       response: { status: 200, schema: statusMessageResponse },
-      errors: [404],
+      errors: ['ACCOUNT_NOT_FOUND'],
       handler: controller.deactivate,
     }),
     defineRoute({

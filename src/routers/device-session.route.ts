@@ -46,7 +46,7 @@ export function deviceSessionRoutes(controller: ReturnType<typeof createDeviceSe
       tags: TAGS,
       schemas: { params: sessionIdParams },
       response: { status: 200, schema: sessionRevokedResponse },
-      errors: [404],
+      errors: ['SESSION_NOT_FOUND'],
       handler: controller.revoke,
     }),
   ];

@@ -35,7 +35,7 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       schemas: { body: confirmEmailBody, query: confirmEmailQuery },
       bodyType: 'json-or-form',
       response: { status: 200, schema: confirmEmailResponse },
-      errors: [401, 409],
+      errors: ['EMAIL_LINK_INVALID', 'EMAIL_ALREADY_REGISTERED'],
       handler: controller.confirmEmail,
     }),
     defineRoute({
@@ -48,7 +48,7 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       tags: ['Profile'],
       schemas: { body: changeEmailBody },
       response: { status: 200, schema: changeEmailResponse },
-      errors: [404, 409, 422, 429, 502, 503],
+      errors: ['USER_NOT_FOUND', 'EMAIL_ALREADY_REGISTERED', 'EMAIL_ALREADY_CONFIRMED', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
       handler: controller.requestEmailChange,
     }),
     defineRoute({
@@ -72,7 +72,7 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       schemas: { body: cancelEmailChangeBody, query: cancelEmailChangeQuery },
       bodyType: 'json-or-form',
       response: { status: 200, schema: changeEmailResponse },
-      errors: [401],
+      errors: ['EMAIL_CHANGE_CANCEL_INVALID'],
       handler: controller.cancelEmailChange,
     }),
   ];

@@ -27,7 +27,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       summary: 'Liveness and dependency status (503 when PostgreSQL or Redis is down)',
       description: 'Anyone may call it. Reports whether the process is up and whether PostgreSQL, Redis and (when configured) MongoDB answer; 503 with status DEGRADED when one is down. Changes nothing.',
       tags: ['System'],
-      errors: [503],
+      errors: ['SERVICE_UNAVAILABLE'],
       response: {
         status: 200,
         schema: healthResponse,
@@ -54,7 +54,7 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       summary: 'Readiness: PostgreSQL and Redis are reachable (503 otherwise; for load balancers and container health)',
       description: 'Anyone may call it. Answers 200 when PostgreSQL and Redis are reachable and 503 otherwise, so a load balancer stops sending traffic. Changes nothing.',
       tags: ['System'],
-      errors: [503],
+      errors: ['SERVICE_UNAVAILABLE'],
       response: {
         status: 200,
         schema: healthResponse,

@@ -22,7 +22,7 @@ export function marketingOfferRoutes(controller: ReturnType<typeof createMarketi
       description: 'An internal service (Basic API key). Creates a marketing offer, for every user or for one username, shown by /marketing-offer/list until it expires.',
       tags: ['Marketing'],
       schemas: { body: createMarketingOfferBody },
-      errors: [404],
+      errors: ['USER_NOT_FOUND'],
       response: { status: 201, schema: marketingOfferCreatedResponse },
       handler: controller.create,
     }),

@@ -1,5 +1,5 @@
 import { sample } from 'openapi-sampler';
-import { ERROR_CODES } from '../errors/error-codes.js';
+import { ERROR_CODES, errorCodeEntry, type ErrorCode } from '../errors/error-codes.js';
 import type { JsonSchema } from '../schemas/json-schema.js';
 import type { RouteDeclaration } from './route.js';
 
@@ -10,7 +10,7 @@ const ERROR_ENVELOPE: JsonSchema = {
     status: { type: 'boolean', const: false },
     message: { type: 'string' },
     errorCode: { type: 'integer' },
-    code: { type: 'string' },
+    code: { type: 'string', description: 'The stable machine name of the refusal: switch on this, not on the message', enum: Object.keys(ERROR_CODES) },
     requestId: { type: 'string' },
     errors: {
       type: 'array',
@@ -57,31 +57,45 @@ const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
 /** A sample value built from the schema's `example`s (then enums, formats and types), for the docs' examples. */
 const exampleOf = (schema: JsonSchema): unknown => sample(structuredClone(schema) as Parameters<typeof sample>[0], { quiet: true, enablePatterns: true });
 
-/** Which error codes answer a status, with their default messages (the table in src/errors/error-codes.ts). */
-function codesOf(status: number): Array<{ code: string; message: string }> {
-  return Object.entries(ERROR_CODES)
-    .filter(([, entry]) => entry.status === status)
-    .map(([code, entry]) => ({ code, message: entry.message }));
-}
-
 const HEADER_REF = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
-/** Every error status a route can answer: its declared ones plus those its auth, schemas, body and the server imply. */
-export function errorStatusesOf(route: RouteDeclaration): number[] {
-  const statuses = new Set<number>([...(route.errors ?? []), 500]);
-  if (route.auth !== 'none') statuses.add(401);
+/** The codes a route's authentication can answer before its handler runs. */
+const AUTH_ERROR_CODES: Record<RouteDeclaration['auth'], ErrorCode[]> = {
+  none: [],
+  jwt: ['BEARER_TOKEN_INVALID', 'TOKEN_INVALID', 'TOKEN_REVOKED', 'TOKEN_EXPIRED', 'TOKEN_ACCOUNT_DISABLED'],
+  basic: ['API_CREDENTIAL_INVALID', 'API_KEY_LOCKED'],
   // Password logins lock the account and the IP after repeated failures.
-  if (route.auth === 'local') statuses.add(429);
-  if (route.schemas) statuses.add(400);
-  if (METHODS_WITH_BODY.has(route.method)) statuses.add(415).add(400);
-  return [...statuses].sort((a, b) => a - b);
+  local: ['VALIDATION_FAILED', 'ACCOUNT_LOCKED'],
+  'callback-token': ['CALLBACK_TOKEN_MISSING', 'CALLBACK_TOKEN_INVALID'],
+  'registration-token': ['REGISTRATION_TOKEN_MISSING', 'REGISTRATION_TOKEN_INVALID'],
+};
+
+/** Every error code a route can answer: its declared ones plus those its auth, schemas, body, headers and the server imply. */
+export function errorCodesOf(route: RouteDeclaration): ErrorCode[] {
+  const codes = new Set<ErrorCode>([...AUTH_ERROR_CODES[route.auth], ...(route.errors ?? []), 'INTERNAL']);
+  if (route.schemas) codes.add('VALIDATION_FAILED');
+  if (METHODS_WITH_BODY.has(route.method)) codes.add('VALIDATION_FAILED').add('MALFORMED_JSON').add('PAYLOAD_TOO_LARGE').add('UNSUPPORTED_MEDIA_TYPE');
+  if (route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.add('IDEMPOTENCY_KEY_IN_PROGRESS').add('IDEMPOTENCY_KEY_REUSED');
+  return [...codes];
 }
 
-function errorResponse(status: number) {
-  const codes = codesOf(status);
-  const list = codes.map((c) => `\`${c.code}\` ("${c.message}")`).join(', ');
+/** A route's codes grouped by their status (from the table), statuses ascending, codes in table order. */
+export function errorCodesByStatus(route: RouteDeclaration): Map<number, ErrorCode[]> {
+  const mine = new Set(errorCodesOf(route));
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
+    if (!mine.has(code)) continue;
+    const status = ERROR_CODES[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return new Map([...byStatus].sort(([a], [b]) => a - b));
+}
+
+function errorResponse(status: number, codes: ErrorCode[]) {
+  const entries = codes.map((code) => ({ code, message: errorCodeEntry(code).message }));
+  const list = entries.map((c) => `\`${c.code}\` ("${c.message}")`).join(', ');
   const examples = Object.fromEntries(
-    (codes.length ? codes : [{ code: 'INTERNAL', message: 'Internal server error' }]).map((c) => [
+    entries.map((c) => [
       c.code,
       { summary: c.message, value: { status: false, message: c.message, errorCode: status, code: c.code, requestId: '8f14e45f-ceea-467f-a0e6-2b5c4d0b1f3a' } },
     ]),
@@ -89,8 +103,9 @@ function errorResponse(status: number) {
   const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
   if (status === 429 || status === 423 || status === 503) headers['Retry-After'] = HEADER_REF('Retry-After');
   return {
-    description: `Error envelope; \`errorCode\` is ${status}${list ? `, \`code\` one of ${list}` : ''}. The message may be more specific than the default.`,
+    description: `Error envelope; \`errorCode\` is ${status}, \`code\` one of ${list}. Switch on \`code\`; the message may be more specific than the default.`,
     headers,
+    'x-error-codes': entries,
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
   };
 }
@@ -108,7 +123,7 @@ function responsesOf(route: RouteDeclaration) {
   const responses: Record<string, unknown> = {
     [String(main.status)]: { description: main.description ?? 'Success', headers, ...(content ? { content } : {}) },
   };
-  for (const status of errorStatusesOf(route)) responses[String(status)] = errorResponse(status);
+  for (const [status, codes] of errorCodesByStatus(route)) responses[String(status)] = errorResponse(status, codes);
   return responses;
 }
 

@@ -14,7 +14,7 @@ export function phoneChangeRoutes(controller: ReturnType<typeof createPhoneChang
       tags: ['Profile'],
       schemas: { body: changePhoneBody },
       response: { status: 200, schema: changePhoneResponse },
-      errors: [404, 409, 422, 429, 502, 503],
+      errors: ['PHONE_FORMAT_INVALID', 'USER_NOT_FOUND', 'PHONE_ALREADY_REGISTERED', 'PHONE_ALREADY_ON_ACCOUNT', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
       handler: controller.requestPhoneChange,
     }),
     defineRoute({
@@ -26,7 +26,7 @@ export function phoneChangeRoutes(controller: ReturnType<typeof createPhoneChang
       tags: ['Profile'],
       schemas: { body: verifyPhoneBody },
       response: { status: 200, schema: verifyPhoneResponse },
-      errors: [404, 409, 429],
+      errors: ['OTP_INVALID', 'USER_NOT_FOUND', 'PHONE_CHANGE_NOT_PENDING', 'PHONE_ALREADY_REGISTERED', 'OTP_BURNED'],
       handler: controller.verifyPhoneChange,
     }),
   ];

@@ -24,7 +24,7 @@ export function pointMutationRoutes(controller: ReturnType<typeof createPointMut
       tags: ['Points'],
       schemas: { body: redeemPointsBody },
       headers: [{ name: 'Idempotency-Key', description: 'a retry with the same key answers the first result without redeeming again' }],
-      errors: [409, 422],
+      errors: ['INSUFFICIENT_POINTS'],
       response: { status: 200, schema: redeemPointsResponse },
       handler: controller.redeem,
     }),

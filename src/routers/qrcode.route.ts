@@ -20,7 +20,7 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       tags: ['User'],
       headers: CACHE_HEADERS,
       response: PNG,
-      errors: [404],
+      errors: ['USER_NOT_FOUND'],
       handler: controller.getReferralQrCode,
     }),
     defineRoute({
@@ -33,7 +33,7 @@ export function qrCodeRoutes(controller: ReturnType<typeof createQrCodeControlle
       schemas: { query: invoiceQrQuery },
       headers: CACHE_HEADERS,
       response: PNG,
-      errors: [404],
+      errors: ['INVOICE_NOT_FOUND'],
       handler: controller.getInvoiceQrCode,
     }),
   ];

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorCode } from '../errors/error-codes.js';
 import type { AuthKind } from '../middleware/passport.js';
 import { principalFor, type RequestInput } from '../middleware/request-context.js';
 import type { JsonSchema, RouteSchemas, ValidatedParts } from '../schemas/json-schema.js';
@@ -33,8 +34,11 @@ export interface RouteDeclaration {
   before?: RequestHandler[];
   /** Main success status and a JSON schema of the answer, for the OpenAPI document. */
   response?: { status: number; description?: string; schema?: JsonSchema; contentType?: string };
-  /** Error statuses this route is documented to answer (401/400/415/500 are implied by auth and schemas). */
-  errors?: number[];
+  /**
+   * Error codes this route can answer beyond those its auth, schemas, body and Idempotency-Key imply (see
+   * `errorCodesOf` in openapi.ts); the statuses come from the table in src/errors/error-codes.ts.
+   */
+  errors?: ErrorCode[];
   /** Header parameters documented in OpenAPI (e.g. Idempotency-Key). */
   headers?: Array<{ name: string; required?: boolean; description: string }>;
   handler: RouteHandler;

@@ -27,7 +27,7 @@ export function sysUserRoutes(controller: ReturnType<typeof createSysUserControl
           },
         },
       },
-      errors: [404],
+      errors: ['USER_NOT_FOUND'],
       handler: controller.setAgent,
     }),
   ];

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
@@ -79,7 +79,7 @@ export function createAccountDeletionService(deps: {
     if (wallet && wallet.points > 0) steps.push(`redeem the ${wallet.points} points (POST /points/redeem)`);
     if (pending.length > 0) steps.push('wait until the pending payout completes');
     if (steps.length > 0) {
-      throw new ConflictError(`The account cannot be deleted while the wallet holds money, points or a pending payout: first ${steps.join(', then ')}`);
+      throw new AppError('ACCOUNT_NOT_EMPTY', `The account cannot be deleted while the wallet holds money, points or a pending payout: first ${steps.join(', then ')}`);
     }
   }
 
@@ -174,14 +174,14 @@ export function createAccountDeletionService(deps: {
     /** The confirming mail is in `locale`, the language of the request. */
     async requestDeletion(username: string, input: { password: string; reason?: string | undefined }, ip: string, locale: Locale = 'en'): Promise<ScheduledDeletion> {
       const login = await models.UserLogin.findByPk(username, { attributes: ['username', 'pwd'], raw: true });
-      if (!login) throw new NotFoundError('Account does not exist');
+      if (!login) throw new AppError('ACCOUNT_NOT_FOUND');
       // The password is a guess like a login's: reserved against the same lockout before it is hashed.
       await assertPasswordGuess(deps, login, input.password, ip);
 
       const scheduled = await sequelize.transaction(async (transaction) => {
         await assertWalletSettled(username, transaction);
         const [disabled] = await models.UserLogin.update({ disabled: true }, { where: { username, disabled: false }, transaction });
-        if (!disabled) throw new ConflictError('The account is already disabled');
+        if (!disabled) throw new AppError('ACCOUNT_ALREADY_DISABLED');
         const row = await models.AccountDeletion.create(
           { username, reason: input.reason?.trim() || null, scheduled_for: new Date(Date.now() + graceMs), cancel_token_hash: null },
           { transaction },
@@ -209,7 +209,7 @@ export function createAccountDeletionService(deps: {
 
     /** POST /user/delete/cancel: the account works again (the user signs in anew; FCM devices register again). */
     async cancelDeletion(cancelToken: string): Promise<void> {
-      const invalid = () => new UnauthorizedError('Cancel token is invalid, or the account can no longer be restored');
+      const invalid = () => new AppError('DELETION_CANCEL_INVALID');
       if (!OPAQUE_TOKEN_PATTERN.test(cancelToken)) throw invalid();
       await sequelize.transaction(async (transaction) => {
         const row = await models.AccountDeletion.findOne({

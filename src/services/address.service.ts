@@ -1,5 +1,5 @@
 import { Op, type Sequelize, type Transaction } from 'sequelize';
-import { AppError, NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { AddressList } from '../models/address-list.model.js';
 import type { Models } from '../models/index.js';
 import type { createAddressBody } from '../schemas/address.schema.js';
@@ -56,13 +56,13 @@ export function createAddressService(deps: { sequelize: Sequelize; models: Model
       transaction,
       lock: transaction.LOCK.NO_KEY_UPDATE,
     });
-    if (!login) throw new NotFoundError('User not found');
+    if (!login) throw new AppError('USER_NOT_FOUND');
   }
 
   /** The caller's address, or 404 (another user's id answers exactly like a missing one). */
   async function findOwned(username: string, id: number, transaction: Transaction): Promise<AddressList> {
     const address = await models.AddressList.findOne({ where: { id, username }, transaction });
-    if (!address) throw new NotFoundError('Address not found');
+    if (!address) throw new AppError('ADDRESS_NOT_FOUND');
     return address;
   }
 
@@ -106,7 +106,7 @@ export function createAddressService(deps: { sequelize: Sequelize; models: Model
         await lockUser(username, transaction);
         const count = await models.AddressList.count({ where: { username }, transaction });
         if (count >= maxPerUser) {
-          throw new AppError('CONFLICT', `Address limit reached: at most ${maxPerUser} addresses per user; delete one first`);
+          throw new AppError('ADDRESS_LIMIT_REACHED', `Address limit reached: at most ${maxPerUser} addresses per user; delete one first`);
         }
         const { is_default: wantsDefault, ...fields } = trimmed(input);
         const created = await models.AddressList.create({ ...fields, username, is_default: false }, { transaction });

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 
 export interface AgentChange {
@@ -38,7 +38,7 @@ export function createAgentService(deps: {
           transaction,
           lock: transaction.LOCK.UPDATE,
         });
-        if (!info) throw new NotFoundError('User Not Found');
+        if (!info) throw new AppError('USER_NOT_FOUND', 'User Not Found');
         if (info.agent === agent) return false;
         await models.UserInfo.update({ agent }, { where: { id: info.id }, transaction });
         return true;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors/app-error.js';
+import { AppError, ServiceUnavailableError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
 import type { RateLimitService } from './rate-limit.service.js';
@@ -74,8 +74,8 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
 
     /** Creates a key for `holder` and returns it; only its hash is stored. */
     async create(holder: string, description: string | null): Promise<string> {
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(holder)) throw new ConflictError('holder must be 1-64 letters, digits, dot, dash or underscore');
-      if (await models.ApiKey.findByPk(holder)) throw new ConflictError(`holder "${holder}" already has a key; revoke it first`);
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(holder)) throw new AppError('API_KEY_HOLDER_INVALID');
+      if (await models.ApiKey.findByPk(holder)) throw new AppError('API_KEY_EXISTS', `holder "${holder}" already has a key; revoke it first`);
       const key = randomBytes(32).toString('base64url');
       await models.ApiKey.create({ holder, key: await hashing.hashApiKey(key), description });
       return key;
@@ -88,7 +88,7 @@ export function createApiKeyService(deps: { auth: Config['auth']; redis: Redis; 
     async revoke(holder: string): Promise<void> {
       const deleted = await models.ApiKey.destroy({ where: { holder } });
       await redis.del(memoryKey(holder));
-      if (!deleted) throw new NotFoundError(`no API key for holder "${holder}"`);
+      if (!deleted) throw new AppError('API_KEY_NOT_FOUND', `no API key for holder "${holder}"`);
     },
   };
 }

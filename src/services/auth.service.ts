@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { AppError, ForbiddenError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import { bcryptCostOf, type HashingCenter } from '../utilities/hashing-center.js';
 import type { Logger } from '../utilities/logger.js';
@@ -36,7 +36,6 @@ interface AccountRow {
   agent: boolean | null;
 }
 
-const INVALID_CREDENTIAL = 'Invalid Credential';
 const SLOWEST_COST_REFRESH_MS = 10 * 60_000;
 
 /**
@@ -107,7 +106,7 @@ export function createAuthService(deps: {
     const [updated] = await models.UserLogin.update({ pwd }, { where: { username: account.username, pwd: account.pwd } });
     if (updated === 0) {
       const current = await models.UserLogin.findByPk(account.username, { attributes: ['pwd'], raw: true });
-      if (!current || !(await hashing.verifyPassword(password, current.pwd))) throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
+      if (!current || !(await hashing.verifyPassword(password, current.pwd))) throw new AppError('INVALID_CREDENTIAL');
       return current.pwd;
     }
     await tokens.invalidateUser(account.username);
@@ -160,12 +159,12 @@ export function createAuthService(deps: {
           await activity.record(account.username, 'login_failed', client);
           if (accountLocked) await activity.record(account.username, 'lockout', client);
         }
-        throw new AppError('UNPROCESSABLE', INVALID_CREDENTIAL);
+        throw new AppError('INVALID_CREDENTIAL');
       }
       await attempt.succeeded();
       if (!account) {
         outcome.value = 'not_confirmed';
-        throw new ForbiddenError(pending?.mode === 'OTP' ? 'OTP Not Confirmed' : 'Account is Not Confirmed');
+        throw new AppError(pending?.mode === 'OTP' ? 'OTP_NOT_CONFIRMED' : 'ACCOUNT_NOT_CONFIRMED');
       }
 
       if (account.disabled) {
@@ -173,11 +172,11 @@ export function createAuthService(deps: {
         // Only with the right password, like every other 403 here: a wrong one does not reveal the deletion.
         const deletion = await deps.pendingDeletionOf?.(account.username);
         if (deletion) {
-          throw new AppError('FORBIDDEN', 'Account is scheduled for deletion', {
+          throw new AppError('ACCOUNT_DELETION_SCHEDULED', undefined, {
             fields: { cancel_token: deletion.cancel_token, deletion_scheduled_for: deletion.scheduled_for.toISOString() },
           });
         }
-        throw new ForbiddenError('Account is Disabled');
+        throw new AppError('ACCOUNT_DISABLED');
       }
       const pwd = await upgradeHash(account, input.password);
       const agent = account.agent ?? false;

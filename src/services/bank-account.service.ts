@@ -4,13 +4,12 @@
  * right before the number is handed to Xendit.
  */
 import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { BankAccount } from '../models/bank-account.model.js';
 import type { Encryptor } from '../utilities/encrypt.js';
 import type { Fingerprinter } from '../utilities/fingerprint.js';
 
-export const BANK_ACCOUNT_NOT_FOUND = 'Bank Account Not Found';
 const MAX_ACCOUNTS_PER_USER = 10;
 
 export type BankAccountService = ReturnType<typeof createBankAccountService>;
@@ -60,14 +59,14 @@ export function createBankAccountService(deps: { sequelize: Sequelize; models: M
     const last4 = input.account_number.slice(-4);
 
     const existing = await models.BankAccount.findAll({ where: { username } });
-    if (existing.length >= MAX_ACCOUNTS_PER_USER) throw new ConflictError(`At most ${MAX_ACCOUNTS_PER_USER} bank accounts per user`);
+    if (existing.length >= MAX_ACCOUNTS_PER_USER) throw new AppError('BANK_ACCOUNT_LIMIT_REACHED', `At most ${MAX_ACCOUNTS_PER_USER} bank accounts per user`);
     const duplicate = existing.some(
       (row) =>
         row.bank_code === input.bank_code &&
         row.account_number_last4 === last4 &&
         encryptor.decrypt(row.account_number) === input.account_number,
     );
-    if (duplicate) throw new ConflictError('Bank account is already registered');
+    if (duplicate) throw new AppError('BANK_ACCOUNT_ALREADY_REGISTERED');
 
     const row = await models.BankAccount.create({
       username,
@@ -128,12 +127,12 @@ export function createBankAccountService(deps: { sequelize: Sequelize; models: M
 
   async function remove(username: string, id: number) {
     const row = await models.BankAccount.findOne({ where: { id, username } });
-    if (!row) throw new NotFoundError(BANK_ACCOUNT_NOT_FOUND);
+    if (!row) throw new AppError('BANK_ACCOUNT_NOT_FOUND');
     const [busy] = await deps.sequelize.query<{ n: number }>(
       `SELECT COUNT(*) AS n FROM user_transaction WHERE bank_account_id = :id AND type = 'PAYOUT' AND status = 'PENDING'`,
       { replacements: { id }, type: QueryTypes.SELECT },
     );
-    if ((busy?.n ?? 0) > 0) throw new ConflictError('This bank account has a payout in progress; try again when it has finished');
+    if ((busy?.n ?? 0) > 0) throw new AppError('BANK_ACCOUNT_IN_USE');
     await row.destroy();
     return { id, deleted: true };
   }
@@ -144,7 +143,7 @@ export function createBankAccountService(deps: { sequelize: Sequelize; models: M
    */
   async function getDisbursementTarget(username: string, id: number, transaction?: Transaction): Promise<DisbursementTarget> {
     const account = await models.BankAccount.findOne({ where: { id, username }, ...(transaction ? { transaction } : {}) });
-    if (!account) throw new NotFoundError(BANK_ACCOUNT_NOT_FOUND);
+    if (!account) throw new AppError('BANK_ACCOUNT_NOT_FOUND');
     const channel = await disbursementChannel(account.bank_code, transaction);
     if (!channel) throw new ValidationError([{ field: 'bank_account_id', message: 'the bank of this account no longer accepts payouts' }]);
     return { account, channelCode: channel.channel_code };

@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../config/index.js';
-import { ServiceUnavailableError, TooManyRequestsError } from '../errors/app-error.js';
+import { AppError, ServiceUnavailableError } from '../errors/app-error.js';
 
 export type CheckoutBudgetService = ReturnType<typeof createCheckoutBudgetService>;
 
@@ -40,11 +40,12 @@ export function createCheckoutBudgetService(deps: { redis: Redis; budgets: Confi
         await limiter.consume(username);
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          throw new TooManyRequestsError(
-            error.msBeforeNext / 1000,
+          throw new AppError(
+            'CHECKOUT_LIMIT_REACHED',
             kind === 'TOPUP'
               ? `Checkout limit reached: you can create at most ${limiter.points} invoices per hour; try again later`
               : `Checkout limit reached: this user can create at most ${limiter.points} invoices per hour; try again later`,
+            { retryAfterSeconds: error.msBeforeNext / 1000 },
           );
         }
         throw new ServiceUnavailableError('Checkout limit store is unavailable, please retry shortly', 5);

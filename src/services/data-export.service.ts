@@ -1,5 +1,5 @@
 import { QueryTypes, type InferAttributes, type Model, type Sequelize } from 'sequelize';
-import { NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { AddressList } from '../models/address-list.model.js';
 import type { BankAccount } from '../models/bank-account.model.js';
 import type { Fcm } from '../models/fcm.model.js';
@@ -54,7 +54,7 @@ export function createDataExportService(deps: { sequelize: Sequelize; models: Mo
         attributes: ['full_name', 'email', 'email_verified', 'phone_number', 'profile_img', 'referral_code', 'agent', 'locale', 'created_at', 'updated_at'],
         raw: true,
       })) as Pick<Row<UserInfo>, 'full_name' | 'email' | 'email_verified' | 'phone_number' | 'profile_img' | 'referral_code' | 'agent' | 'locale' | 'created_at' | 'updated_at'> | null;
-      if (!login || !info) throw new NotFoundError('User not found');
+      if (!login || !info) throw new AppError('USER_NOT_FOUND');
       const wallet = await models.UserBalance.findByPk(username, { attributes: ['balance', 'points'], raw: true });
       const byUser = { where: { username }, raw: true } as const;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Op, type Sequelize } from 'sequelize';
-import { NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { SecurityActivityService } from './security-activity.service.js';
 import type { TokenService } from './token.service.js';
@@ -88,7 +88,7 @@ export function createDeviceSessionService(deps: {
     /** Revokes one of the caller's own live sessions; anyone else's, an unknown or an ended one answers 404. */
     async revoke(username: string, sid: string, by: { ip: string; sid: string | null }): Promise<void> {
       const row = await models.UserSession.findOne({ where: { id: sid, username, revoked_at: null }, attributes: ['id', 'created_at', 'device'], raw: true });
-      if (!row) throw new NotFoundError('Session not found');
+      if (!row) throw new AppError('SESSION_NOT_FOUND');
       await end(username, [row], by);
     },
 

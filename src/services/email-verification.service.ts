@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { QueryTypes, UniqueConstraintError, type InferAttributes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import { toLocale, type Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
@@ -17,9 +17,6 @@ export type EmailVerificationService = ReturnType<typeof createEmailVerification
 
 type HolderRow = Pick<InferAttributes<UserInfo>, 'username' | 'email' | 'email_verified'>;
 
-const INVALID_LINK = 'Confirmation link is invalid or has expired';
-const INVALID_CANCEL = 'This link no longer works: the change was already confirmed, cancelled or has expired';
-const EMAIL_TAKEN = 'Email is already registered';
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -142,7 +139,7 @@ export function createEmailVerificationService(deps: {
   /** In `locale` when a request asked for it, else in the account's language (a mail after an OTP sign-up). */
   async function mailConfirmation(username: string, email: string, token: string, requestLocale?: Locale): Promise<void> {
     const info = await models.UserInfo.findOne({ where: { username }, attributes: ['full_name', 'locale'], raw: true });
-    if (!info) throw new NotFoundError('User not found');
+    if (!info) throw new AppError('USER_NOT_FOUND');
     const link = `${config.server.publicUrl}/verify-email?token=${token}`;
     const hours = Math.max(1, Math.round(ttl / 3600));
     const locale = requestLocale ?? toLocale(info.locale);
@@ -198,8 +195,8 @@ export function createEmailVerificationService(deps: {
     async requestBinding(username: string, rawEmail: string, ip: string, locale: Locale = 'en'): Promise<void> {
       const email = normalizeEmail(rawEmail);
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'email_verified'], raw: true });
-      if (!info) throw new NotFoundError('User not found');
-      if (info.email_verified && info.email && normalizeEmail(info.email) === email) throw new ConflictError('This email is already confirmed on your account');
+      if (!info) throw new AppError('USER_NOT_FOUND');
+      if (info.email_verified && info.email && normalizeEmail(info.email) === email) throw new AppError('EMAIL_ALREADY_CONFIRMED');
       if (info.email_verified && info.email) {
         throw new ValidationError(
           [{ field: 'password', message: 'is required to change a confirmed email: send {new_email, password}' }],
@@ -208,7 +205,7 @@ export function createEmailVerificationService(deps: {
       }
       // Its 409 tells a registered email from a free one: the same per-address budget as POST /check/email.
       await limits.consumeEmailCheck(ip);
-      if (await isProvedElsewhere(email, username)) throw new ConflictError(EMAIL_TAKEN);
+      if (await isProvedElsewhere(email, username)) throw new AppError('EMAIL_ALREADY_REGISTERED');
       await limits.consumeSend(email, 'REGISTER', ip);
       await sendConfirmation(username, email, locale);
     },
@@ -222,12 +219,12 @@ export function createEmailVerificationService(deps: {
       const email = normalizeEmail(rawEmail);
       const login = await models.UserLogin.findByPk(username, { attributes: ['username', 'pwd'], raw: true });
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'email_verified'], raw: true });
-      if (!login || !info) throw new NotFoundError('User not found');
+      if (!login || !info) throw new AppError('USER_NOT_FOUND');
       await assertPasswordGuess(deps, login, password, client.ip);
       const oldEmail = info.email_verified && info.email ? normalizeEmail(info.email) : '';
-      if (oldEmail === email) throw new ConflictError('This email is already confirmed on your account');
+      if (oldEmail === email) throw new AppError('EMAIL_ALREADY_CONFIRMED');
       await limits.consumeEmailCheck(client.ip);
-      if (await isProvedElsewhere(email, username)) throw new ConflictError(EMAIL_TAKEN);
+      if (await isProvedElsewhere(email, username)) throw new AppError('EMAIL_ALREADY_REGISTERED');
       await limits.consumeSend(email, 'CHANGE_EMAIL', client.ip);
       const { token, cancelToken } = await storeLink(username, email, oldEmail);
       await mailConfirmation(username, email, token, locale);
@@ -247,10 +244,10 @@ export function createEmailVerificationService(deps: {
      * winner), then the confirmation link it belongs to dies.
      */
     async cancelChange(token: string, client: ClientInfo = {}): Promise<{ username: string }> {
-      if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new UnauthorizedError(INVALID_CANCEL);
+      if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new AppError('EMAIL_CHANGE_CANCEL_INVALID');
       const hash = await redis.getdel(cancelKey(hashOpaqueToken(token)));
       const link = hash ? await readHash(hash) : null;
-      if (!link) throw new UnauthorizedError(INVALID_CANCEL);
+      if (!link) throw new AppError('EMAIL_CHANGE_CANCEL_INVALID');
       await forgetLink(link);
       await activity.record(link.username, 'email_change_cancelled', client, { new_email: link.email });
       logger.info(`email change of ${link.username} cancelled from the old address`);
@@ -269,7 +266,7 @@ export function createEmailVerificationService(deps: {
      */
     async confirm(token: string, client: ClientInfo = {}): Promise<{ username: string; email: string }> {
       const found = await readToken(token);
-      if (!found) throw new UnauthorizedError(INVALID_LINK);
+      if (!found) throw new AppError('EMAIL_LINK_INVALID');
       const { username, email, oldEmail } = found;
       let released = 0;
       let changed = false;
@@ -280,17 +277,17 @@ export function createEmailVerificationService(deps: {
             { replacements: { email, username }, transaction, type: QueryTypes.SELECT },
           );
           const mine = rows.find((row) => row.username === username);
-          if (!mine) throw new UnauthorizedError(INVALID_LINK);
+          if (!mine) throw new AppError('EMAIL_LINK_INVALID');
           if (mine.email_verified && mine.email !== null && normalizeEmail(mine.email) === email) return;
           // A change replaces the address it was asked from, not one that came since.
-          if (oldEmail && !(mine.email_verified && mine.email !== null && normalizeEmail(mine.email) === oldEmail)) throw new UnauthorizedError(INVALID_LINK);
-          if (rows.some((row) => row.username !== username && row.email_verified)) throw new ConflictError(EMAIL_TAKEN);
+          if (oldEmail && !(mine.email_verified && mine.email !== null && normalizeEmail(mine.email) === oldEmail)) throw new AppError('EMAIL_LINK_INVALID');
+          if (rows.some((row) => row.username !== username && row.email_verified)) throw new AppError('EMAIL_ALREADY_REGISTERED');
           released = await releaseUnproved(email, username, transaction);
           await models.UserInfo.update({ email, email_verified: true }, { where: { username }, transaction });
           changed = true;
         });
       } catch (error) {
-        if (error instanceof UniqueConstraintError) throw new ConflictError(EMAIL_TAKEN);
+        if (error instanceof UniqueConstraintError) throw new AppError('EMAIL_ALREADY_REGISTERED');
         throw error;
       }
       await forgetLink(found);

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Faq } from '../models/faq.model.js';
 import type { Models } from '../models/index.js';
 import type { createFaqBody } from '../schemas/faq.schema.js';
@@ -32,7 +32,7 @@ export function createFaqService(deps: { sequelize: Sequelize; models: Models })
 
   const findById = async (id: number): Promise<Faq> => {
     const faq = await models.Faq.findByPk(id);
-    if (!faq) throw new NotFoundError('FAQ not found');
+    if (!faq) throw new AppError('FAQ_NOT_FOUND');
     return faq;
   };
 
@@ -72,7 +72,7 @@ export function createFaqService(deps: { sequelize: Sequelize; models: Models })
 
     async remove(id: number): Promise<void> {
       const removed = await models.Faq.destroy({ where: { id } });
-      if (removed === 0) throw new NotFoundError('FAQ not found');
+      if (removed === 0) throw new AppError('FAQ_NOT_FOUND');
     },
   };
 }

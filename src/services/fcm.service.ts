@@ -1,5 +1,5 @@
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
-import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
+import { AppError, ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
@@ -47,14 +47,14 @@ export function createFcmService(deps: { sequelize: Sequelize; models: Models; p
     /** Only the caller's own token; anyone else's (or an unknown one) answers 404. */
     async unregister(username: string, token: string): Promise<void> {
       const removed = await models.Fcm.destroy({ where: { username, token } });
-      if (removed === 0) throw new NotFoundError('Token not found');
+      if (removed === 0) throw new AppError('PUSH_TOKEN_NOT_FOUND');
     },
 
     /** Sends to every token of the user and deletes the ones FCM reports as unregistered or invalid. */
     async sendToUser(username: string, message: { title: string; body: string; data?: Record<string, string> }): Promise<SendResult> {
       if (!push.enabled) throw new ServiceUnavailableError('Push notifications are not configured');
       const user = await models.UserLogin.findOne({ where: { username }, attributes: ['username'] });
-      if (!user) throw new NotFoundError('User not found');
+      if (!user) throw new AppError('USER_NOT_FOUND');
       const rows = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
       if (rows.length === 0) return { success_count: 0, failure_count: 0, removed_tokens: 0 };
       const result = await push.sendToTokens(

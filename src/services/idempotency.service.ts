@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { AppError, ConflictError, ValidationError, type FieldError } from '../errors/app-error.js';
+import { AppError, ValidationError, type FieldError } from '../errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import type { Logger } from '../utilities/logger.js';
 
@@ -147,15 +147,15 @@ export function createIdempotencyService(deps: { sequelize: Sequelize; leaseSeco
    */
   async function existing<T>(t: Transaction | undefined, key: Key): Promise<{ answer: Answer<T> } | { resume: string } | 'retake'> {
     const row = await read(t, key);
-    if (!row) throw new ConflictError('A request with this Idempotency-Key is still in progress; retry shortly');
-    if (row.request_hash !== key.hash) throw new AppError('UNPROCESSABLE', 'Idempotency-Key was already used with a different request');
+    if (!row) throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS');
+    if (row.request_hash !== key.hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (row.response_status !== null) {
       if (row.response_status >= 400) throw replayedError(row.response_status, row.response_body);
       return { answer: { status: row.response_status, body: row.response_body as T } };
     }
     if (row.resource_id !== null) return { resume: row.resource_id };
     if (row.stale && (await takeOver(t, key))) return 'retake';
-    throw new ConflictError('A request with this Idempotency-Key is still in progress; retry shortly');
+    throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS');
   }
 
   /**
@@ -172,7 +172,7 @@ export function createIdempotencyService(deps: { sequelize: Sequelize; leaseSeco
         if (found !== 'retake') {
           if ('answer' in found) return { answer: found.answer, replayed: true };
           // A resource without an answer is not something this kind of work leaves; never redo it.
-          throw new ConflictError('A request with this Idempotency-Key is still in progress; retry shortly');
+          throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS');
         }
       }
       try {
@@ -267,7 +267,7 @@ export function createIdempotencyService(deps: { sequelize: Sequelize; leaseSeco
       const found = await existing<T>(undefined, key);
       if (found !== 'retake') {
         if ('answer' in found) return { ...found.answer, replayed: true };
-        throw new ConflictError('A request with this Idempotency-Key is still in progress; retry shortly');
+        throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS');
       }
     }
     try {

@@ -1,5 +1,5 @@
 import { Op, type Sequelize } from 'sequelize';
-import { NotFoundError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import type { MarketingOffer } from '../models/marketing-offer.model.js';
 import type { Models } from '../models/index.js';
 import type { InferWithOptionalDefaults } from '../schemas/json-schema.js';
@@ -72,7 +72,7 @@ export function createMarketingOfferService(deps: { sequelize: Sequelize; models
       }
       if (input.username !== undefined) {
         const target = await models.UserLogin.findOne({ where: { username: input.username }, attributes: ['username'] });
-        if (!target) throw new NotFoundError('User not found');
+        if (!target) throw new AppError('USER_NOT_FOUND');
       }
       const offer = await models.MarketingOffer.create({
         title: input.title.trim(),

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Op, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
@@ -68,7 +68,7 @@ export async function assertPasswordGuess(
   }
   if (!right) {
     await attempt.failed();
-    throw new AppError('UNPROCESSABLE', 'Invalid Credential');
+    throw new AppError('INVALID_CREDENTIAL');
   }
   await attempt.succeeded();
 }
@@ -145,7 +145,7 @@ export function createPasswordService(deps: PasswordDeps) {
    * the account was disabled since the link was mailed. `pwd` is the hash the new password may replace.
    */
   async function peekReset(token: string): Promise<{ hash: string; username: string; record: string; pwd: string }> {
-    const invalid = () => new UnauthorizedError('Reset link is invalid or has expired');
+    const invalid = () => new AppError('RESET_LINK_INVALID');
     if (!OPAQUE_TOKEN_PATTERN.test(token)) throw invalid();
     const hash = hashOpaqueToken(token);
     const record = await redis.get(resetKey(hash));
@@ -167,8 +167,8 @@ export function createPasswordService(deps: PasswordDeps) {
     const where = expectedPwd === undefined ? { username } : { username, pwd: expectedPwd, disabled: false };
     const [updated] = await models.UserLogin.update({ pwd }, { where });
     if (!updated) {
-      if (expectedPwd !== undefined) throw new UnauthorizedError('Reset link is invalid or has expired');
-      throw new NotFoundError('Account does not exist');
+      if (expectedPwd !== undefined) throw new AppError('RESET_LINK_INVALID');
+      throw new AppError('ACCOUNT_NOT_FOUND');
     }
     await tokens.invalidateUser(username);
     return pwd;
@@ -208,7 +208,7 @@ export function createPasswordService(deps: PasswordDeps) {
       assertPasswordPolicy(password, { username, email: info?.email ?? undefined });
       // GETDEL: of two concurrent resets with the same link, exactly one gets the record back.
       const owner = await redis.getdel(resetKey(hash));
-      if (owner !== record) throw new UnauthorizedError('Reset link is invalid or has expired');
+      if (owner !== record) throw new AppError('RESET_LINK_INVALID');
       await redis.del(userResetKey(username));
       // Conditional on the hash the link was checked against: a change or deactivation meanwhile wins.
       await storeNewPassword(username, password, pwd);
@@ -226,7 +226,7 @@ export function createPasswordService(deps: PasswordDeps) {
       const { ip } = caller;
       const login = await models.UserLogin.findByPk(username, { raw: true });
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['email', 'agent'], raw: true });
-      if (!login) throw new NotFoundError('Account does not exist');
+      if (!login) throw new AppError('ACCOUNT_NOT_FOUND');
       // The old password is a guess like a login's: reserved against the same lockout before it is hashed.
       await assertPasswordGuess(deps, login, oldPassword, ip);
       assertPasswordPolicy(newPassword, { username, email: info?.email ?? undefined }, 'new_password');

@@ -11,7 +11,7 @@ import { toLocale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { AppError, BadGatewayError, ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import { AppError, BadGatewayError, ValidationError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditInvoice } from '../integrations/xendit.js';
@@ -26,8 +26,6 @@ import { parseAmount, type WalletService } from './wallet.service.js';
 import type { CallbackOutcome, Metrics } from './metrics.service.js';
 import type { ProgressReport } from '../utilities/progress.js';
 
-export const INVOICE_NOT_FOUND = 'Invoice Not Found';
-export const INVOICE_ALREADY_PAID = 'Invoice Already Paid';
 
 /** Invoice rows: a wallet top-up, or an internal service's order (never credited to the wallet). */
 export type InvoiceType = 'TOPUP' | 'CHECKOUT';
@@ -152,7 +150,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   async function findOwnInvoice(username: string, invoiceId: string): Promise<TransactionRow> {
     const row = await findInvoiceRow(invoiceId);
     // Another user's invoice is answered exactly like a missing one.
-    if (!row || row.username !== username) throw new NotFoundError(INVOICE_NOT_FOUND);
+    if (!row || row.username !== username) throw new AppError('INVOICE_NOT_FOUND');
     return row;
   }
 
@@ -423,8 +421,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }) {
     const amount = parseAmount(input.amount, { min: config.minAmount, max: config.maxAmount });
     const user = await models.UserLogin.findByPk(input.username, { attributes: ['username', 'disabled'] });
-    if (!user) throw new NotFoundError('Account does not exist');
-    if (user.disabled) throw new AppError('FORBIDDEN', 'Account is Disabled');
+    if (!user) throw new AppError('ACCOUNT_NOT_FOUND');
+    if (user.disabled) throw new AppError('ACCOUNT_DISABLED');
     const paymentMethods = await resolvePaymentMethods(input.payment_method, input.ewallet_type);
     const description =
       input.description?.trim() || (input.type === 'TOPUP' ? `Top up ${formatRupiah(amount)}` : `Order ${formatRupiah(amount)}`);
@@ -542,7 +540,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   /** GET /invoice/detail (no auth): only non-personal fields. */
   async function getPublicInvoice(invoiceId: string) {
     const row = await findInvoiceRow(invoiceId);
-    if (!row?.reference_id) throw new NotFoundError(INVOICE_NOT_FOUND);
+    if (!row?.reference_id) throw new AppError('INVOICE_NOT_FOUND');
     return {
       invoice_id: row.reference_id,
       status: row.status,
@@ -573,7 +571,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   /** GET /invoice/detail/xendit: the caller's own invoice, read fresh from Xendit (and applied if it moved). */
   async function getOwnInvoiceFromXendit(username: string, invoiceId: string) {
     const row = await findOwnInvoice(username, invoiceId);
-    if (!row.reference_id) throw new NotFoundError(INVOICE_NOT_FOUND);
+    if (!row.reference_id) throw new AppError('INVOICE_NOT_FOUND');
     const fresh = await xendit.getInvoice(row.reference_id);
     const applied = await applyInvoiceUpdate(fromXendit(fresh), 'detail');
     const current = applied.row?.id === row.id ? applied.row : row;
@@ -622,14 +620,14 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   /** POST /invoice/cancel/xendit: PENDING only; expires it at Xendit, then marks it EXPIRED (idempotent). */
   async function cancelOwnInvoice(username: string, invoiceId: string) {
     const row = await findOwnInvoice(username, invoiceId);
-    if (PAID_STATUSES.has(row.status)) throw new ConflictError(INVOICE_ALREADY_PAID);
+    if (PAID_STATUSES.has(row.status)) throw new AppError('INVOICE_ALREADY_PAID');
     if (row.status === 'EXPIRED') return { invoice_id: row.reference_id ?? row.id, status: 'EXPIRED' };
-    if (!row.reference_id) throw new ConflictError('The invoice is still being created; try again in a moment');
+    if (!row.reference_id) throw new AppError('INVOICE_NOT_READY');
     const fresh = await xendit.expireInvoice(row.reference_id);
     // Xendit answers the invoice as it is: if it was paid meanwhile, that payment is applied (and credited) instead.
     const applied = await applyInvoiceUpdate(fromXendit(fresh), 'cancel');
     const current = applied.row ?? row;
-    if (PAID_STATUSES.has(current.status) || PAID_STATUSES.has(fresh.status.toUpperCase())) throw new ConflictError(INVOICE_ALREADY_PAID);
+    if (PAID_STATUSES.has(current.status) || PAID_STATUSES.has(fresh.status.toUpperCase())) throw new AppError('INVOICE_ALREADY_PAID');
     if (current.status !== 'EXPIRED') {
       logger.error('invoice cancel: Xendit did not expire the invoice', { invoiceId: row.reference_id, xenditStatus: fresh.status });
       throw new BadGatewayError('The payment gateway did not cancel the invoice; please try again.');

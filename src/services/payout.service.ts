@@ -23,7 +23,7 @@ import { toLocale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { BadGatewayError, NotFoundError } from '../errors/app-error.js';
+import { AppError, BadGatewayError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditPayout } from '../integrations/xendit.js';
@@ -37,7 +37,6 @@ import { parseAmount, type WalletService } from './wallet.service.js';
 import type { CallbackOutcome, Metrics } from './metrics.service.js';
 import type { ProgressReport } from '../utilities/progress.js';
 
-export const PAYOUT_NOT_FOUND = 'Payout Not Found';
 
 /** Where a payout may move from, per target status. Terminal: FAILED, CANCELLED, REVERSED. */
 const ALLOWED_FROM: Record<string, string[]> = {
@@ -378,7 +377,7 @@ export function createPayoutService(deps: {
       replacements: { id },
       type: QueryTypes.SELECT,
     });
-    if (!row) throw new NotFoundError(PAYOUT_NOT_FOUND);
+    if (!row) throw new AppError('PAYOUT_NOT_FOUND');
     return row;
   }
 
@@ -431,7 +430,7 @@ export function createPayoutService(deps: {
   /** A user's payout as it is now, with their balance (also the answer to a retry whose first answer was lost). */
   async function describeOwnPayout(username: string, id: string) {
     const current = await loadPayout(id);
-    if (current.username !== username) throw new NotFoundError(PAYOUT_NOT_FOUND);
+    if (current.username !== username) throw new AppError('PAYOUT_NOT_FOUND');
     const { balance } = await wallet.getBalance(username);
     return { ...describe(current), balance };
   }

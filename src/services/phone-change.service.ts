@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { AppError, ConflictError, NotFoundError, TooManyRequestsError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { maskPhoneNumber, normalizePhoneNumber, type SmsSender } from '../integrations/sms.js';
 import type { Models } from '../models/index.js';
 import type { HashingCenter } from '../utilities/hashing-center.js';
@@ -22,7 +22,6 @@ const CLAIM_CODE = `if redis.call('hget', KEYS[1], 'otp_hash') == ARGV[1] then
 end
 return false`;
 
-const PHONE_TAKEN = 'Phone number is already registered';
 
 /**
  * Changing the phone number of a signed-in account: POST /user/phone {new_phone, password} takes the password (a
@@ -65,7 +64,7 @@ export function createPhoneChangeService(deps: {
     try {
       return normalizePhoneNumber(raw);
     } catch {
-      throw new AppError('BAD_REQUEST', 'PhoneFormatErr', { errors: [{ field: 'new_phone', message: 'must be an Indonesian number, e.g. 628123456789' }] });
+      throw new AppError('PHONE_FORMAT_INVALID', undefined, { errors: [{ field: 'new_phone', message: 'must be an Indonesian number, e.g. 628123456789' }] });
     }
   }
 
@@ -75,12 +74,12 @@ export function createPhoneChangeService(deps: {
       const phone = normalize(rawPhone);
       const login = await models.UserLogin.findByPk(username, { attributes: ['username', 'pwd'], raw: true });
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['phone_number'], raw: true });
-      if (!login || !info) throw new NotFoundError('User not found');
+      if (!login || !info) throw new AppError('USER_NOT_FOUND');
       await assertPasswordGuess(deps, login, password, client.ip);
-      if (info.phone_number === phone) throw new ConflictError('This phone number is already on your account');
+      if (info.phone_number === phone) throw new AppError('PHONE_ALREADY_ON_ACCOUNT');
       // Its 409 tells a registered number from a free one: it spends the per-address lookup budget first.
       await limits.consumeEmailCheck(client.ip);
-      if (await isTakenElsewhere(phone, username)) throw new ConflictError(PHONE_TAKEN);
+      if (await isTakenElsewhere(phone, username)) throw new AppError('PHONE_ALREADY_REGISTERED');
       await limits.consumeSend(phone, 'CHANGE_PHONE', client.ip);
       const nonce = newOpaqueToken();
       const otp = newOtp();
@@ -108,9 +107,9 @@ export function createPhoneChangeService(deps: {
       const key = pendingKey(username);
       const pending = await redis.hmget(key, 'phone', 'nonce');
       const [phone, nonce] = pending;
-      if (!phone || !nonce) throw new NotFoundError('No phone change is waiting for a code: request one with POST /user/phone');
+      if (!phone || !nonce) throw new AppError('PHONE_CHANGE_NOT_PENDING');
       const burned = async () =>
-        new TooManyRequestsError(Math.max(1, await limits.secondsUntilNextSend(phone, 'CHANGE_PHONE')), 'Too many wrong codes: this code no longer works, request a new one');
+        new AppError('OTP_BURNED', undefined, { retryAfterSeconds: await limits.secondsUntilNextSend(phone, 'CHANGE_PHONE') });
       // The attempt is reserved (atomically, with the code it is for) before the code is compared.
       const [attempts, expectedHash] = (await redis.eval(RESERVE_OTP_ATTEMPT, 1, key, maxAttempts)) as [number, string];
       if (attempts === 0) throw await burned();
@@ -121,17 +120,17 @@ export function createPhoneChangeService(deps: {
           await redis.hset(key, 'otp_hash', '');
           throw await burned();
         }
-        throw new AppError('BAD_REQUEST', 'Invalid OTP', { errors: [{ field: 'otp', message: `is wrong (${maxAttempts - attempts} attempt(s) left)` }] });
+        throw new AppError('OTP_INVALID', undefined, { errors: [{ field: 'otp', message: `is wrong (${maxAttempts - attempts} attempt(s) left)` }] });
       }
       const claimed = (await redis.eval(CLAIM_CODE, 1, key, expectedHash)) as string | null;
-      if (claimed !== phone) throw new NotFoundError('No phone change is waiting for a code: request one with POST /user/phone');
+      if (claimed !== phone) throw new AppError('PHONE_CHANGE_NOT_PENDING');
 
       const old = await sequelize.transaction(async (transaction) => {
         // One change to a number at a time: the check and the update below cannot interleave with another's.
         await sequelize.query(`SELECT pg_advisory_xact_lock(hashtext(:lock))`, { replacements: { lock: `phone-number:${phone}` }, transaction, type: QueryTypes.SELECT });
-        if (await isTakenElsewhere(phone, username, transaction)) throw new ConflictError(PHONE_TAKEN);
+        if (await isTakenElsewhere(phone, username, transaction)) throw new AppError('PHONE_ALREADY_REGISTERED');
         const info = await models.UserInfo.findOne({ where: { username }, attributes: ['phone_number'], transaction, lock: transaction.LOCK.UPDATE });
-        if (!info) throw new NotFoundError('User not found');
+        if (!info) throw new AppError('USER_NOT_FOUND');
         const previous = info.phone_number;
         await models.UserInfo.update({ phone_number: phone }, { where: { username }, transaction });
         return previous;

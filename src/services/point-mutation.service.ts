@@ -62,7 +62,7 @@ export function createPointMutationService(deps: { sequelize: Sequelize; models:
           { replacements: { points, idr, username }, type: QueryTypes.SELECT, transaction },
         );
         const after = rows[0];
-        if (!after) throw new AppError('UNPROCESSABLE', 'Insufficient points');
+        if (!after) throw new AppError('INSUFFICIENT_POINTS');
         await models.PointMutation.create(
           { username, type: 'DEBIT', amount: points, description, reference_id: `redeem:${transactionId}` },
           { transaction },

@@ -1,8 +1,7 @@
 import type { Config } from '../../config/index.js';
-import { NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import { qrCodeEtag, renderQrCodePng } from '../utilities/qrcode.js';
-import { INVOICE_NOT_FOUND } from './payment.service.js';
 
 /** A QR code ready to send: its identity is known before it is drawn, so a revalidation costs no drawing. */
 export interface QrCode {
@@ -37,7 +36,7 @@ export function createQrCodeService(deps: { referral: Config['referral']; models
     /** The caller's referral link (REFERRAL_LINK_BASE, default PUBLIC_URL/signup) with their code. */
     async referralQrCode(username: string): Promise<QrCode> {
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['referral_code'], raw: true });
-      if (!info) throw new NotFoundError('User Not Found');
+      if (!info) throw new AppError('USER_NOT_FOUND', 'User Not Found');
       return qrCodeOf(buildReferralLink(referral.linkBase, info.referral_code));
     },
 
@@ -47,7 +46,7 @@ export function createQrCodeService(deps: { referral: Config['referral']; models
      */
     async invoiceQrCode(invoiceId: string): Promise<QrCode> {
       const invoice = await invoices.getPublicInvoice(invoiceId);
-      if (!invoice.invoice_url) throw new NotFoundError(INVOICE_NOT_FOUND);
+      if (!invoice.invoice_url) throw new AppError('INVOICE_NOT_FOUND');
       return qrCodeOf(invoice.invoice_url);
     },
   };

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { ServiceUnavailableError, TooManyRequestsError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/error-codes.js';
+import { AppError, ServiceUnavailableError } from '../errors/app-error.js';
 import type { Metrics } from './metrics.service.js';
 
 /** What a send is for; the otp_tracker `otp_type` column. */
@@ -79,11 +80,11 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
   const unavailable = () => new ServiceUnavailableError('Rate limit store is unavailable, please retry shortly', 5);
 
   /** Takes one point; resolves with the points now taken, or throws 429 (limit hit) or 503 (Redis trouble). */
-  async function consume(rl: RateLimiterRedis, key: string, message: string): Promise<number> {
+  async function consume(rl: RateLimiterRedis, key: string, refusal: ErrorCode): Promise<number> {
     try {
       return (await rl.consume(key)).consumedPoints;
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw new TooManyRequestsError(retryAfter(error), message);
+      if (error instanceof RateLimiterRes) throw new AppError(refusal, undefined, { retryAfterSeconds: retryAfter(error) });
       throw unavailable();
     }
   }
@@ -93,11 +94,11 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
   }
 
   /** Takes one point of each limit in order; when one refuses, the points already taken are given back. */
-  async function consumeAll(steps: Array<[RateLimiterRedis, string, string]>): Promise<number[]> {
+  async function consumeAll(steps: Array<[RateLimiterRedis, string, ErrorCode]>): Promise<number[]> {
     const taken: number[] = [];
-    for (const [rl, key, message] of steps) {
+    for (const [rl, key, refusal] of steps) {
       try {
-        taken.push(await consume(rl, key, message));
+        taken.push(await consume(rl, key, refusal));
       } catch (error) {
         await Promise.all(steps.slice(0, taken.length).map(([done, doneKey]) => refund(done, doneKey)));
         throw error;
@@ -130,8 +131,6 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
     return rows.length > 0;
   }
 
-  const LOGIN_REFUSED = 'Too many failed login attempts, try again later';
-
   /**
    * Reserves one failure per account and per address before a password is checked: a burst of N parallel guesses
    * gets at most the limit through to the hash, the rest are refused at once. The verdict settles it.
@@ -139,8 +138,8 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
   async function reserveLoginAttempt(accountKey: string, ip: string): Promise<ReservedAttempt> {
     const address = addressKey(ip);
     const [account = 0, network = 0] = await consumeAll([
-      [loginPerAccount, accountKey, LOGIN_REFUSED],
-      [loginPerIp, address, LOGIN_REFUSED],
+      [loginPerAccount, accountKey, 'ACCOUNT_LOCKED'],
+      [loginPerIp, address, 'ACCOUNT_LOCKED'],
     ]);
     return {
       async succeeded() {
@@ -178,16 +177,16 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
      */
     async consumeSend(identifier: string, purpose: SendPurpose, ip: string): Promise<void> {
       const id = `${purpose}:${identifier.toLowerCase()}`;
-      const steps: Array<[RateLimiterRedis, string, string]> = [];
-      if (sendGap) steps.push([sendGap, id, 'Please wait before requesting another code or link']);
-      steps.push([sendPerIp, addressKey(ip), 'Too many codes or links requested from this network, try again later']);
+      const steps: Array<[RateLimiterRedis, string, ErrorCode]> = [];
+      if (sendGap) steps.push([sendGap, id, 'SEND_TOO_SOON']);
+      steps.push([sendPerIp, addressKey(ip), 'SEND_LIMIT_NETWORK']);
       if (/^\d+$/.test(identifier)) {
-        steps.push([smsPerPrefix, identifier.slice(0, limits.smsPrefixDigits), 'Too many codes sent to numbers like this one, try again later']);
+        steps.push([smsPerPrefix, identifier.slice(0, limits.smsPrefixDigits), 'SEND_LIMIT_NUMBER_RANGE']);
       }
       await consumeAll(steps);
       if (!(await countDailySend(identifier.toLowerCase(), purpose))) {
         await Promise.all(steps.map(([rl, key]) => refund(rl, key)));
-        throw new TooManyRequestsError(secondsUntilNextUtcDay(), 'Daily limit of codes or links for this address reached, try again tomorrow');
+        throw new AppError('SEND_LIMIT_DAILY', undefined, { retryAfterSeconds: secondsUntilNextUtcDay() });
       }
     },
 
@@ -210,29 +209,30 @@ export function createRateLimitService(deps: { redis: Redis; limits: Config['lim
      */
     async reserveBasicAttempt(ip: string): Promise<{ giveBack(): Promise<void> }> {
       const address = addressKey(ip);
-      await consume(basicPerIp, address, 'Too many failed API key attempts from this network, try again later');
+      await consume(basicPerIp, address, 'API_KEY_LOCKED');
       return { giveBack: () => refund(basicPerIp, address) };
     },
 
     /** POST /request-reset-pwd: per email and per IP per hour, the same whether or not the email is registered. */
     async consumeResetRequest(email: string, ip: string): Promise<void> {
       await consumeAll([
-        [resetPerIp, addressKey(ip), 'Too many password reset requests, try again later'],
-        [resetPerEmail, email.toLowerCase(), 'Too many password reset requests, try again later'],
+        [resetPerIp, addressKey(ip), 'PASSWORD_RESET_LIMIT'],
+        [resetPerEmail, email.toLowerCase(), 'PASSWORD_RESET_LIMIT'],
       ]);
+    },
+
+    /** GET /user/export: a few personal-data exports per user per day (each reads every table about the user). */
+    async consumeExport(username: string): Promise<void> {
+      await consume(exportPerUser, username, 'DATA_EXPORT_LIMIT');
     },
 
     /**
      * One answer that tells a registered email from a free one (POST /check/email, and POST /signup, whose 409
      * says the same): an enumeration oracle, so all of them share one budget per address, taken before the lookup.
      */
-    /** GET /user/export: a few personal-data exports per user per day (each reads every table about the user). */
-    async consumeExport(username: string): Promise<void> {
-      await consume(exportPerUser, username, 'Too many data exports today, try again later');
-    },
 
     async consumeEmailCheck(ip: string): Promise<void> {
-      await consume(checkEmailPerIp, addressKey(ip), 'Too many email checks from this network, try again later');
+      await consume(checkEmailPerIp, addressKey(ip), 'EMAIL_CHECK_LIMIT');
     },
 
     /** Records a send that is not capped by the sign-up limits (reset mails) in otp_tracker, for the record. */

@@ -2,7 +2,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { AppError, ConflictError, ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import { toLocale, type Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import type { Mailer } from '../integrations/mailer.js';
@@ -67,7 +67,6 @@ export const newOtp = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 /** The stored form of an OTP: an HMAC (SECRET_AUTH_CONFIG) bound to what it is for (`id`). */
 export const hashOtp = (secret: string, id: string, otp: string) => createHmac('sha256', secret).update(`${id}:${otp}`).digest('hex');
 const COMPARE_AND_DELETE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const INVALID_TOKEN = 'Registration token is invalid or has expired';
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -110,16 +109,16 @@ export function createRegistrationService(deps: RegistrationDeps) {
    * is the same person starting over (same username, email and password): then the holder's id is returned and the
    * caller discards that pending sign-up once the new one is allowed (send limits passed).
    */
-  async function reserve(key: string, id: string, input: { username: string; email: string; password: string }, conflict: string): Promise<string | null> {
+  async function reserve(key: string, id: string, input: { username: string; email: string; password: string }, conflict: 'USERNAME_TAKEN' | 'EMAIL_ALREADY_REGISTERED'): Promise<string | null> {
     if ((await redis.set(key, id, 'EX', ttl, 'NX')) === 'OK') return null;
     const holder = await redis.get(key);
     const held = holder ? await readPending(holder) : null;
     if (holder && held) {
       const sameSignUp = held.username === input.username && held.email === input.email && (await hashing.verifyPassword(input.password, held.pwd));
-      if (!sameSignUp) throw new ConflictError(conflict);
+      if (!sameSignUp) throw new AppError(conflict);
       return holder;
     }
-    if ((await redis.set(key, id, 'EX', ttl, 'NX')) !== 'OK') throw new ConflictError(conflict);
+    if ((await redis.set(key, id, 'EX', ttl, 'NX')) !== 'OK') throw new AppError(conflict);
     return null;
   }
 
@@ -166,15 +165,15 @@ export function createRegistrationService(deps: RegistrationDeps) {
 
   /** Resolves a registration token (POST /signup's answer) or a mailed link token to its pending sign-up. */
   async function resolve(token: string): Promise<{ id: string; via: 'registration' | 'link'; pending: PendingSignUp }> {
-    if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new UnauthorizedError(INVALID_TOKEN);
+    if (!OPAQUE_TOKEN_PATTERN.test(token)) throw new AppError('REGISTRATION_TOKEN_INVALID');
     const hash = hashOpaqueToken(token);
     const asRegistration = await readPending(hash);
     if (asRegistration) return { id: hash, via: 'registration', pending: asRegistration };
     const linked = await redis.get(linkKey(hash));
     const asLink = linked ? await readPending(linked) : null;
     if (linked && asLink) return { id: linked, via: 'link', pending: asLink };
-    if (await redis.exists(doneKey(hash))) throw new ConflictError('Account is already verified, please log in');
-    throw new UnauthorizedError(INVALID_TOKEN);
+    if (await redis.exists(doneKey(hash))) throw new AppError('ACCOUNT_ALREADY_VERIFIED');
+    throw new AppError('REGISTRATION_TOKEN_INVALID');
   }
 
   function isReferralCodeViolation(error: unknown): boolean {
@@ -229,13 +228,13 @@ export function createRegistrationService(deps: RegistrationDeps) {
       const email = input.email.trim().toLowerCase();
       let phone = '';
       if (input.mode === 'OTP' && !input.phone_number) {
-        throw new AppError('BAD_REQUEST', 'PhoneRequired', { errors: [{ field: 'phone_number', message: 'is required for OTP sign-up' }] });
+        throw new AppError('PHONE_REQUIRED', undefined, { errors: [{ field: 'phone_number', message: 'is required for OTP sign-up' }] });
       }
       if (input.phone_number) {
         try {
           phone = normalizePhoneNumber(input.phone_number);
         } catch {
-          throw new AppError('BAD_REQUEST', 'PhoneFormatErr', { errors: [{ field: 'phone_number', message: 'must be an Indonesian number, e.g. 628123456789' }] });
+          throw new AppError('PHONE_FORMAT_INVALID', undefined, { errors: [{ field: 'phone_number', message: 'must be an Indonesian number, e.g. 628123456789' }] });
         }
       }
       assertPasswordPolicy(input.password, { username, email });
@@ -245,25 +244,25 @@ export function createRegistrationService(deps: RegistrationDeps) {
       if (input.referral_code) {
         referralCode = input.referral_code.trim().toUpperCase();
         const referrer = await models.UserInfo.findOne({ where: { referral_code: referralCode }, attributes: ['username'], raw: true });
-        if (!referrer) throw new AppError('BAD_REQUEST', 'referral code not found', { errors: [{ field: 'referral_code', message: 'does not exist' }] });
+        if (!referrer) throw new AppError('REFERRAL_CODE_NOT_FOUND', undefined, { errors: [{ field: 'referral_code', message: 'does not exist' }] });
         submittedBy = referrer.username;
       }
       // Its 409 "Email is already registered" tells registered emails from free ones, like POST /check/email.
       await limits.consumeEmailCheck(ip);
-      if (await models.UserLogin.findByPk(username, { attributes: ['username'], raw: true })) throw new ConflictError('Username is already taken');
+      if (await models.UserLogin.findByPk(username, { attributes: ['username'], raw: true })) throw new AppError('USERNAME_TAKEN');
       // An erased account's username stays taken (against impersonation); only its fingerprint is kept.
       const erased = await sequelize.query('SELECT 1 FROM erased_username WHERE fingerprint = :fingerprint', {
         replacements: { fingerprint: fingerprintUsername(config.fingerprint.key, username) },
         type: QueryTypes.SELECT,
       });
-      if (erased.length > 0) throw new ConflictError('Username is already taken');
-      if (await emailTaken(email)) throw new ConflictError('Email is already registered');
+      if (erased.length > 0) throw new AppError('USERNAME_TAKEN');
+      if (await emailTaken(email)) throw new AppError('EMAIL_ALREADY_REGISTERED');
 
       const registrationToken = newOpaqueToken();
       const id = hashOpaqueToken(registrationToken);
       const identity = { username, email, password: input.password };
       const replaces = new Set<string>();
-      const replacing = await reserve(usernameKey(username), id, identity, 'Username is already taken');
+      const replacing = await reserve(usernameKey(username), id, identity, 'USERNAME_TAKEN');
       if (replacing) replaces.add(replacing);
 
       const pending: PendingSignUp = {
@@ -321,13 +320,10 @@ export function createRegistrationService(deps: RegistrationDeps) {
     async verify(token: string, otp: string | undefined): Promise<{ username: string }> {
       const { id, via, pending } = await resolve(token);
       if (via === 'registration') {
-        if (pending.mode === 'LINK') throw new ForbiddenError('Account is Not Confirmed');
+        if (pending.mode === 'LINK') throw new AppError('ACCOUNT_NOT_CONFIRMED');
         if (!otp) throw new ValidationError([{ field: 'otp', message: 'is required' }], 'OTP is required');
         const burnedError = async () =>
-          new TooManyRequestsError(
-            Math.max(1, await limits.secondsUntilNextSend(pending.phone_number, 'REGISTER')),
-            'Too many wrong codes: this code no longer works, request a new one',
-          );
+          new AppError('OTP_BURNED', undefined, { retryAfterSeconds: await limits.secondsUntilNextSend(pending.phone_number, 'REGISTER') });
         // The attempt is reserved (atomically, with the code it is for) before the code is compared.
         const [attempts, codeHash] = (await redis.eval(RESERVE_OTP_ATTEMPT, 1, pendingKey(id), config.limits.otpMaxAttempts)) as [number, string];
         if (attempts === 0) throw await burnedError();
@@ -338,22 +334,22 @@ export function createRegistrationService(deps: RegistrationDeps) {
             await redis.hset(pendingKey(id), 'otp_hash', '');
             throw await burnedError();
           }
-          throw new AppError('BAD_REQUEST', 'Invalid OTP', {
+          throw new AppError('OTP_INVALID', undefined, {
             errors: [{ field: 'otp', message: `is wrong (${config.limits.otpMaxAttempts - attempts} attempt(s) left)` }],
           });
         }
       }
 
-      if ((await redis.set(claimKey(id), '1', 'EX', 30, 'NX')) !== 'OK') throw new ConflictError('This sign-up is already being verified');
+      if ((await redis.set(claimKey(id), '1', 'EX', 30, 'NX')) !== 'OK') throw new AppError('SIGN_UP_IN_PROGRESS');
       try {
         const current = await readPending(id);
-        if (!current) throw new ConflictError('Account is already verified, please log in');
+        if (!current) throw new AppError('ACCOUNT_ALREADY_VERIFIED');
         try {
           await createAccount(current);
         } catch (error) {
           if (error instanceof UniqueConstraintError) {
             const constraint = (error.parent as { constraint?: string } | undefined)?.constraint ?? '';
-            throw new ConflictError(constraint.includes('email') ? 'Email is already registered' : 'Username is already taken');
+            throw new AppError(constraint.includes('email') ? 'EMAIL_ALREADY_REGISTERED' : 'USERNAME_TAKEN');
           }
           throw error;
         }

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { NotFoundError, UnauthorizedError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { DeviceSessionService } from './device-session.service.js';
 import type { ClientInfo, SecurityActivityService } from './security-activity.service.js';
@@ -32,7 +32,7 @@ export function createSessionService(deps: {
 
   async function loadAccount(username: string): Promise<{ pwd: string; agent: boolean }> {
     const login = await models.UserLogin.findByPk(username, { attributes: ['pwd'], raw: true });
-    if (!login) throw new NotFoundError('Account does not exist');
+    if (!login) throw new AppError('ACCOUNT_NOT_FOUND');
     const info = await models.UserInfo.findOne({ where: { username }, attributes: ['agent'], raw: true });
     return { pwd: login.pwd, agent: info?.agent ?? false };
   }
@@ -51,7 +51,7 @@ export function createSessionService(deps: {
       const issued = tokens.issue(caller.username, account.pwd, account.agent, { authTime: tokens.authTimeOf(caller.token), sessionId: caller.sid });
       // Of concurrent /extend calls with one token, only the one that revokes it gets a new token.
       const revoked = await tokens.revoke(caller.jti, caller.exp, caller.username, { graceSeconds: deps.extendGraceSeconds });
-      if (!revoked) throw new UnauthorizedError('Token has been revoked');
+      if (!revoked) throw new AppError('TOKEN_REVOKED');
       if (caller.sid) await deviceSessions.touch(caller.sid);
       return { ...issued, agent: account.agent };
     },
@@ -71,7 +71,7 @@ export function createSessionService(deps: {
     async deactivate(caller: SessionPrincipal, reason: string, client: ClientInfo = {}): Promise<void> {
       await sequelize.transaction(async (transaction) => {
         const [updated] = await models.UserLogin.update({ disabled: true }, { where: { username: caller.username }, transaction });
-        if (!updated) throw new NotFoundError('Account does not exist');
+        if (!updated) throw new AppError('ACCOUNT_NOT_FOUND');
         await models.DeactivateReason.create({ username: caller.username, reason: reason.trim() }, { transaction });
       });
       await tokens.invalidateUser(caller.username);

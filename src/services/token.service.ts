@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { ServiceUnavailableError, UnauthorizedError } from '../errors/app-error.js';
+import { AppError, ServiceUnavailableError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 
 export interface AccessTokenPayload {
@@ -262,18 +262,18 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
     const username = typeof decoded?.user === 'string' ? decoded.user : undefined;
     // A token without `exp` would never expire: refused, whoever signed it.
     const identity = identify(decoded, rawToken);
-    if (!username || !identity) throw new UnauthorizedError('Invalid token');
+    if (!username || !identity) throw new AppError('TOKEN_INVALID');
     const state = await readCompleteRevocationState(identity.jti, identity.sid, username);
-    if (state.denied) throw new UnauthorizedError('Token has been revoked');
+    if (state.denied) throw new AppError('TOKEN_REVOKED');
     // Only ever used to refuse: a forged `ims` still has to pass the signature check that follows. Tokens of the
     // original system have none, so any not-before mark (a password change, a deactivation) refuses them.
     const issuedAtMs = typeof decoded?.ims === 'number' ? decoded.ims : 0;
-    if (issuedAtMs < state.notBeforeMs) throw new UnauthorizedError('Token has been revoked');
+    if (issuedAtMs < state.notBeforeMs) throw new AppError('TOKEN_REVOKED');
     let entry = cache.get(username);
     if (!entry || entry.version !== state.version || entry.epoch !== state.epoch) entry = await loadUserKey(username, state.version, state.epoch);
     const key = identity.legacy ? entry.legacyKey : entry.key;
-    if (!key) throw new UnauthorizedError('Invalid token');
-    if (entry.disabled) throw new UnauthorizedError('Account is Disabled');
+    if (!key) throw new AppError('TOKEN_INVALID');
+    if (entry.disabled) throw new AppError('TOKEN_ACCOUNT_DISABLED');
     const expiresAtMs = (decoded?.exp ?? 0) * 1000;
     return { key, identity: { ...identity, usableUntilMs: Math.min(expiresAtMs, state.deniedFromMs) } };
   }
@@ -313,7 +313,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       const now = Math.floor(nowMs / 1000);
       const authTime = options.authTime ?? now;
       const exp = Math.min(now + auth.jwtExpiresInSeconds, authTime + auth.sessionAbsoluteLifetimeSeconds);
-      if (exp <= now) throw new UnauthorizedError('Session has expired, please sign in again');
+      if (exp <= now) throw new AppError('TOKEN_EXPIRED');
       const sid = options.sessionId ?? randomUUID();
       const payload: AccessTokenPayload = { user: username, agent, jti: randomUUID(), sid, ims: nowMs, auth_time: authTime, iat: now, exp };
       // No `noTimestamp`: jsonwebtoken would delete our iat; without it, it keeps the iat we set.
@@ -331,7 +331,7 @@ export function createTokenService(deps: { auth: Config['auth']; redis: Redis; m
       try {
         return { payload: jwt.verify(rawToken, key, { algorithms: [JWT_ALGORITHM] }) as AccessTokenPayload, identity };
       } catch {
-        throw new UnauthorizedError('Invalid token');
+        throw new AppError('TOKEN_INVALID');
       }
     },
 

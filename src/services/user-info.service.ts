@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
 
@@ -45,7 +45,7 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
         WHERE i.username = :username`,
       { replacements: { username }, type: QueryTypes.SELECT },
     );
-    if (!row) throw new NotFoundError('User not found');
+    if (!row) throw new AppError('USER_NOT_FOUND');
     return {
       username: row.username,
       full_name: row.full_name,
@@ -86,13 +86,13 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
       if (changes.full_name !== undefined) values.full_name = changes.full_name.trim();
       if (changes.phone_number !== undefined) values.phone_number = changes.phone_number;
       const [updated] = await models.UserInfo.update(values, { where: { username } });
-      if (updated === 0) throw new NotFoundError('User not found');
+      if (updated === 0) throw new AppError('USER_NOT_FOUND');
       return getProfile(username);
     },
 
     async getReferralCode(username: string): Promise<{ referral_code: string }> {
       const info = await models.UserInfo.findOne({ where: { username }, attributes: ['referral_code'] });
-      if (!info) throw new NotFoundError('User not found');
+      if (!info) throw new AppError('USER_NOT_FOUND');
       return { referral_code: info.referral_code };
     },
 
@@ -118,7 +118,7 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
       try {
         previous = await sequelize.transaction(async (transaction) => {
           const info = await models.UserInfo.findOne({ where: { username }, transaction, lock: transaction.LOCK.UPDATE });
-          if (!info) throw new NotFoundError('User not found');
+          if (!info) throw new AppError('USER_NOT_FOUND');
           const old = info.profile_img;
           await info.update({ profile_img: publicPath }, { transaction });
           return old;

@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { ConfigError, readJsonFile } from '../../config/index.js';
-import { AppError, ConflictError, NotFoundError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import { voucherFileSchema } from '../schemas/voucher.schema.js';
 import { toDecimalString } from '../utilities/general.js';
@@ -91,7 +91,7 @@ export function createVoucherService(deps: { sequelize: Sequelize; models: Model
 
   const findVoucher = (code: string): Voucher => {
     const voucher = catalog.get(code.toUpperCase());
-    if (!voucher) throw new NotFoundError('Voucher not found');
+    if (!voucher) throw new AppError('VOUCHER_NOT_FOUND');
     return voucher;
   };
 
@@ -103,13 +103,13 @@ export function createVoucherService(deps: { sequelize: Sequelize; models: Model
     async redeem(username: string, voucherCode: string, now = new Date()): Promise<RedemptionResult> {
       const voucher = findVoucher(voucherCode);
       if (now.getTime() < voucher.valid_from.getTime()) {
-        throw new AppError('BAD_REQUEST', `Voucher is not valid yet (valid from ${voucher.valid_from.toISOString()})`);
+        throw new AppError('VOUCHER_NOT_YET_VALID', `Voucher is not valid yet (valid from ${voucher.valid_from.toISOString()})`);
       }
       if (now.getTime() > voucher.valid_until.getTime()) {
-        throw new AppError('BAD_REQUEST', `Voucher has expired (valid until ${voucher.valid_until.toISOString()})`);
+        throw new AppError('VOUCHER_EXPIRED', `Voucher has expired (valid until ${voucher.valid_until.toISOString()})`);
       }
       const user = await models.UserLogin.findOne({ where: { username }, attributes: ['username'] });
-      if (!user) throw new NotFoundError('User not found');
+      if (!user) throw new AppError('USER_NOT_FOUND');
 
       return sequelize.transaction(async (transaction) => {
         await sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
@@ -123,8 +123,8 @@ export function createVoucherService(deps: { sequelize: Sequelize; models: Model
           { replacements: { username, code: voucher.code }, type: QueryTypes.SELECT, transaction },
         );
         const mine = counts?.mine ?? 0;
-        if (mine >= voucher.per_user_limit) throw new ConflictError('Voucher already redeemed');
-        if ((counts?.total ?? 0) >= voucher.quota) throw new ConflictError('Voucher quota exhausted');
+        if (mine >= voucher.per_user_limit) throw new AppError('VOUCHER_ALREADY_REDEEMED');
+        if ((counts?.total ?? 0) >= voucher.quota) throw new AppError('VOUCHER_QUOTA_EXHAUSTED');
         const row = await models.VoucherRedemption.create(
           { username, voucher_code: voucher.code, redemption_no: mine + 1, discount_amount: voucher.discount_amount },
           { transaction },
@@ -150,7 +150,7 @@ export function createVoucherService(deps: { sequelize: Sequelize; models: Model
         attributes: ['redeemed_at'],
         order: [['redeemed_at', 'DESC']],
       });
-      if (rows.length === 0 && !catalog.has(code)) throw new NotFoundError('Voucher not found');
+      if (rows.length === 0 && !catalog.has(code)) throw new AppError('VOUCHER_NOT_FOUND');
       const latest = rows[0];
       return latest
         ? { voucher_code: code, redeemed: true, redeemed_at: latest.redeemed_at, redemption_count: rows.length }

@@ -8,18 +8,10 @@
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
-import { AppError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import { compareDecimal, generateDateCodedId, isValidAmount, toDecimalString } from '../utilities/general.js';
 
-export const INSUFFICIENT_BALANCE = 'Insufficient Balance';
-
-/** Seed message, answered 400 (a request the wallet cannot honour; nothing changed). */
-export class InsufficientBalanceError extends AppError {
-  constructor() {
-    super('BAD_REQUEST', INSUFFICIENT_BALANCE);
-  }
-}
 
 /**
  * Turns a JSON amount into an exact decimal string ("10000.50"), or throws a 400 naming the field.
@@ -82,7 +74,7 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
 
   async function getBalance(username: string): Promise<{ balance: number; points: number }> {
     const row = await models.UserBalance.findByPk(username, { attributes: ['balance', 'points'] });
-    if (!row) throw new NotFoundError('Balance Not Found');
+    if (!row) throw new AppError('BALANCE_NOT_FOUND');
     return { balance: Number(row.balance), points: row.points };
   }
 
@@ -98,7 +90,7 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
       { replacements: { amount: row.amount, username: row.username }, type: QueryTypes.SELECT, transaction: t },
     );
     const balance = updated[0]?.balance;
-    if (balance === undefined) throw new InsufficientBalanceError();
+    if (balance === undefined) throw new AppError('INSUFFICIENT_BALANCE');
     const transactionId = await insertLedgerRow(t, row, `-${row.amount}`);
     return { balance, transactionId };
   }
@@ -120,7 +112,7 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
       { replacements: { amount, username }, type: QueryTypes.SELECT, transaction: t },
     );
     const balance = updated[0]?.balance;
-    if (balance === undefined) throw new NotFoundError('Balance Not Found');
+    if (balance === undefined) throw new AppError('BALANCE_NOT_FOUND');
     return balance;
   }
 
@@ -149,7 +141,7 @@ export function createWalletService(deps: { sequelize: Sequelize; models: Models
         ...(t ? { transaction: t } : {}),
       },
     );
-    if (!row) throw new InsufficientBalanceError();
+    if (!row) throw new AppError('INSUFFICIENT_BALANCE');
     return {
       transaction_id: row.id,
       amount: Number(amount),

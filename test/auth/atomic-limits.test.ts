@@ -252,7 +252,7 @@ describe('limits hold under parallel bursts (10x the limit)', () => {
     const ip = freshIp();
     const user = await createUser(ctx);
     const taken = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: user.email.toUpperCase() });
-    assertError(taken, 409, 'Email is already registered');
+    assertError(taken, 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
     assert.equal(taken.body.registered, true);
     const free = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('free')}@example.test` });
     assert.equal(free.status, 200);

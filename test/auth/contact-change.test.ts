@@ -145,7 +145,7 @@ describe('email change: POST /user/email {new_email, password}, confirmed by the
     const user = await createUser(ctx);
     const next = `${uniqueName('wrong')}@example.test`;
     for (let i = 0; i < ctx.config.limits.loginMaxFailuresPerAccount; i += 1) {
-      assertError(await askEmail(ctx, user, { new_email: next, password: 'Not-The-Password-1' }), 422, 'Invalid Credential');
+      assertError(await askEmail(ctx, user, { new_email: next, password: 'Not-The-Password-1' }), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     }
     // The account is now locked: the right password is refused too, here and at login.
     assertError(await askEmail(ctx, user, { new_email: next, password: user.password }), 429);
@@ -162,7 +162,7 @@ describe('email change: POST /user/email {new_email, password}, confirmed by the
     assertError(await askEmail(ctx, user, { new_email: next, password: user.password, email: next }), 400);
     assertError(await askEmail(ctx, user, {}), 400);
     assertError(await askEmail(ctx, user, { email: next }), 400, /needs your password/);
-    assertError(await askEmail(ctx, user, { new_email: user.email, password: user.password }), 409, 'This email is already confirmed on your account');
+    assertError(await askEmail(ctx, user, { new_email: user.email, password: user.password }), 409, 'This email is already confirmed on your account', 'EMAIL_ALREADY_CONFIRMED');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(ctx.smtp.messages.filter((m) => m.to.includes(next)).length, 0);
   });
@@ -194,7 +194,7 @@ describe('phone change: POST /user/phone {new_phone, password}, applied by POST 
     assert.deepEqual(await activityKinds(ctx, user), ['phone_change_requested']);
 
     const wrong = await verifyPhone(ctx, user, otherCode(otp));
-    assertError(wrong, 400, 'Invalid OTP');
+    assertError(wrong, 400, 'Invalid OTP', 'OTP_INVALID');
     assert.equal((await profileOf(ctx, user)).phone_number, before);
 
     const verified = await verifyPhone(ctx, user, otp);
@@ -218,7 +218,7 @@ describe('phone change: POST /user/phone {new_phone, password}, applied by POST 
     assert.equal((await askPhone(ctx, user, { new_phone: phone, password: user.password })).status, 200);
     const otp = await otpFor(ctx, phone);
     const max = ctx.config.limits.otpMaxAttempts;
-    for (let i = 1; i < max; i += 1) assertError(await verifyPhone(ctx, user, otherCode(otp)), 400, 'Invalid OTP');
+    for (let i = 1; i < max; i += 1) assertError(await verifyPhone(ctx, user, otherCode(otp)), 400, 'Invalid OTP', 'OTP_INVALID');
     const last = await verifyPhone(ctx, user, otherCode(otp));
     assertError(last, 429, /no longer works/);
     assert.ok(Number(last.headers['retry-after']) >= 1);
@@ -256,7 +256,7 @@ describe('phone change: POST /user/phone {new_phone, password}, applied by POST 
     const user = await createUser(ctx);
     const phone = freshPhone();
     for (let i = 0; i < ctx.config.limits.loginMaxFailuresPerAccount; i += 1) {
-      assertError(await askPhone(ctx, user, { new_phone: phone, password: 'Not-The-Password-1' }), 422, 'Invalid Credential');
+      assertError(await askPhone(ctx, user, { new_phone: phone, password: 'Not-The-Password-1' }), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     }
     assertError(await askPhone(ctx, user, { new_phone: phone, password: user.password }), 429);
     assertError(await login(ctx, user.username, user.password), 429);
@@ -266,8 +266,8 @@ describe('phone change: POST /user/phone {new_phone, password}, applied by POST 
   it('when the number is malformed, the current one, or nothing is pending, then 4xx and nothing changes', async () => {
     const user = await createUser(ctx);
     const current = (await profileOf(ctx, user)).phone_number!;
-    assertError(await askPhone(ctx, user, { new_phone: '12345', password: user.password }), 400, 'PhoneFormatErr');
-    assertError(await askPhone(ctx, user, { new_phone: `0${current.slice(2)}`, password: user.password }), 409, 'This phone number is already on your account');
+    assertError(await askPhone(ctx, user, { new_phone: '12345', password: user.password }), 400, 'PhoneFormatErr', 'PHONE_FORMAT_INVALID');
+    assertError(await askPhone(ctx, user, { new_phone: `0${current.slice(2)}`, password: user.password }), 409, 'This phone number is already on your account', 'PHONE_ALREADY_ON_ACCOUNT');
     assertError(await verifyPhone(ctx, user, '123456'), 404);
     assertError(await ctx.api.post('/user/phone/verify').set('Authorization', user.auth).send({ otp: '12345' }), 400);
     assertError(await askPhone(ctx, user, { new_phone: freshPhone() }), 400);
@@ -297,7 +297,7 @@ describe('a taken email or phone number is refused within the lookup budget of P
     const user = await createUser(ctx);
     const owner = await createUser(ctx);
     const ip = freshIp();
-    assertError(await askEmail(ctx, user, { new_email: owner.email.toUpperCase(), password: user.password }, ip), 409, 'Email is already registered');
+    assertError(await askEmail(ctx, user, { new_email: owner.email.toUpperCase(), password: user.password }, ip), 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
     assertError(await askEmail(ctx, user, { new_email: owner.email, password: user.password }, ip), 409);
     assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: owner.email })).status, 409, 'still within the budget');
     // The budget of 3 is spent: a free address is refused the same way now, and /check/email too.
@@ -311,7 +311,7 @@ describe('a taken email or phone number is refused within the lookup budget of P
     const taken = freshPhone();
     await createUser(ctx, { phone: taken });
     const ip = freshIp();
-    assertError(await askPhone(ctx, user, { new_phone: `0${taken.slice(2)}`, password: user.password }, ip), 409, 'Phone number is already registered');
+    assertError(await askPhone(ctx, user, { new_phone: `0${taken.slice(2)}`, password: user.password }, ip), 409, 'Phone number is already registered', 'PHONE_ALREADY_REGISTERED');
     assertError(await askPhone(ctx, user, { new_phone: taken, password: user.password }, ip), 409);
     assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: 'x@example.test' })).status, 200);
     assertError(await askPhone(ctx, user, { new_phone: freshPhone(), password: user.password }, ip), 429);

@@ -122,7 +122,7 @@ describe('sessions and devices: GET /sessions, DELETE /sessions/:id, POST /sessi
     const bob = await createUser(ctx);
     const a = await signIn(alice);
     const b = await signIn(bob);
-    assertError(await ctx.api.delete(`/sessions/${a.sid}`).set('Authorization', b.auth), 404, 'Session not found');
+    assertError(await ctx.api.delete(`/sessions/${a.sid}`).set('Authorization', b.auth), 404, 'Session not found', 'SESSION_NOT_FOUND');
     assert.equal(await verifyOn(ctx.server.url, a.auth), 200);
     assert.deepEqual((await sessionsOf(b.auth)).map((s) => s.id), [b.sid]);
     const others = await ctx.api.post('/sessions/revoke-others').set('Authorization', b.auth);
@@ -134,10 +134,10 @@ describe('sessions and devices: GET /sessions, DELETE /sessions/:id, POST /sessi
     const user = await createUser(ctx);
     const me = await signIn(user);
     assertError(await ctx.api.delete('/sessions/not-a-uuid').set('Authorization', me.auth), 400);
-    assertError(await ctx.api.delete(`/sessions/${crypto.randomUUID()}`).set('Authorization', me.auth), 404, 'Session not found');
+    assertError(await ctx.api.delete(`/sessions/${crypto.randomUUID()}`).set('Authorization', me.auth), 404, 'Session not found', 'SESSION_NOT_FOUND');
     const other = await signIn(user);
     assert.equal((await ctx.api.delete(`/sessions/${other.sid}`).set('Authorization', me.auth)).status, 200);
-    assertError(await ctx.api.delete(`/sessions/${other.sid}`).set('Authorization', me.auth), 404, 'Session not found');
+    assertError(await ctx.api.delete(`/sessions/${other.sid}`).set('Authorization', me.auth), 404, 'Session not found', 'SESSION_NOT_FOUND');
     assert.equal(await verifyOn(ctx.server.url, me.auth), 200);
   });
 

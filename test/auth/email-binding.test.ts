@@ -48,7 +48,7 @@ describe('an email is bound only once its owner proved it', () => {
     const squatter = await otpAccount(ctx, email);
 
     // The unproved address opens nothing and reserves nothing.
-    assertError(await login(ctx, email, squatter.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, email, squatter.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     const check = await ctx.api.post('/check/email').set('X-Forwarded-For', freshIp()).send({ email });
     assert.equal(check.body.registered, false, JSON.stringify(check.body));
     const squatterProfile = await profileOf(ctx, squatter.username, squatter.password);
@@ -74,9 +74,9 @@ describe('an email is bound only once its owner proved it', () => {
     assert.equal(lost.email, null);
     assert.equal(lost.email_verified, false);
     const squatterLink = await emailLinkFor(ctx, squatter.username);
-    assertError(await ctx.api.post('/verify-email').send({ token: squatterLink }), 409, 'Email is already registered');
+    assertError(await ctx.api.post('/verify-email').send({ token: squatterLink }), 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
     assert.deepEqual((await holdersOf(ctx, email)).map((r) => [r.username, r.email_verified]), [[owner.username, true]]);
-    assertError((await signUp(ctx, 'LINK', { email })).res, 409, 'Email is already registered');
+    assertError((await signUp(ctx, 'LINK', { email })).res, 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
   });
 
   it('OTP sign-up mails a confirmation link: the page consumes nothing, the button confirms, then the email logs in', async () => {
@@ -96,7 +96,7 @@ describe('an email is bound only once its owner proved it', () => {
       assert.doesNotMatch(page.text, /<script/i);
     }
     assert.equal((await profileOf(ctx, s.username, s.password)).email_verified, false);
-    assertError(await login(ctx, email, s.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, email, s.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
 
     const confirmed = await ctx.api.post('/verify-email').type('form').send({ token });
     assert.equal(confirmed.status, 200, confirmed.text);
@@ -149,7 +149,7 @@ describe('an email is bound only once its owner proved it', () => {
     // Until the link is confirmed the old, proved address stays and the new one opens nothing.
     let profile = await profileOf(ctx, user.username, user.password);
     assert.deepEqual([profile.email, profile.email_verified], [user.email, true]);
-    assertError(await login(ctx, next, user.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, next, user.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assert.equal((await login(ctx, user.email, user.password)).status, 200);
 
     const token = await emailLinkFor(ctx, user.username);
@@ -159,7 +159,7 @@ describe('an email is bound only once its owner proved it', () => {
     profile = await profileOf(ctx, user.username, user.password);
     assert.deepEqual([profile.email, profile.email_verified], [next, true]);
     assert.equal((await login(ctx, next, user.password)).status, 200);
-    assertError(await login(ctx, user.email, user.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, user.email, user.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     // The old address is free again.
     assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', freshIp()).send({ email: user.email })).body.registered, false);
   });
@@ -222,7 +222,7 @@ describe('an email is bound only once its owner proved it', () => {
     }
     // Both still work afterwards: the confirmation binds, then the owner's sign-up meets a confirmed address (409).
     assert.equal((await ctx.api.post('/verify-email').send({ token: confirmToken })).status, 200);
-    assertError(await ctx.api.post('/verify-sign-up').send({ token: link }), 409, 'Email is already registered');
+    assertError(await ctx.api.post('/verify-sign-up').send({ token: link }), 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
     assert.deepEqual((await holdersOf(ctx, email)).map((r) => [r.username, r.email_verified]), [[confirmer.username, true]]);
   });
 

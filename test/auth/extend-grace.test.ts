@@ -32,14 +32,14 @@ describe('/extend grace for the replaced token', () => {
     assert.equal((await verifyWith(user.token)).status, 200, 'a request in flight with the replaced token');
     assert.equal((await ctx.api.get('/user/profile').set('Authorization', user.auth)).status, 200);
     await sleep(Math.max(0, extendedAt + GRACE_MS + 300 - Date.now()));
-    assertError(await verifyWith(user.token), 401, 'Token has been revoked');
+    assertError(await verifyWith(user.token), 401, 'Token has been revoked', 'TOKEN_REVOKED');
     assert.equal((await verifyWith(fresh)).status, 200);
   });
 
   it('when the replaced token is sent to /extend again during its grace, then it is refused: a token rotates once', async () => {
     const user = await createUser(ctx);
     await extend(user.token);
-    assertError(await ctx.api.get('/extend').set('Authorization', user.auth), 401, 'Token has been revoked');
+    assertError(await ctx.api.get('/extend').set('Authorization', user.auth), 401, 'Token has been revoked', 'TOKEN_REVOKED');
   });
 
   it('when the new token logs out, then the replaced one dies at once too, on both instances', async () => {

@@ -56,7 +56,7 @@ describe('tokens of the original system, before LEGACY_TOKENS_UNTIL', () => {
     assert.equal(claims.user, user.username);
     assert.ok(claims.jti && claims.sid, 'our token carries a jti and a session');
     assert.equal((await withToken('/verify', res.body.token as string)).status, 200);
-    assertError(await withToken('/extend', legacy), 401, 'Token has been revoked');
+    assertError(await withToken('/extend', legacy), 401, 'Token has been revoked', 'TOKEN_REVOKED');
   });
 
   it('when a token the original signed logs out, then it is refused on every instance', async () => {
@@ -64,7 +64,7 @@ describe('tokens of the original system, before LEGACY_TOKENS_UNTIL', () => {
     const legacy = await originalToken(ctx, user);
     const other = await originalToken(ctx, user, { expiresIn: 23 * HOUR });
     assert.equal((await withToken('/logout', legacy)).status, 200);
-    assertError(await withToken('/verify', legacy), 401, 'Token has been revoked');
+    assertError(await withToken('/verify', legacy), 401, 'Token has been revoked', 'TOKEN_REVOKED');
     const onSecond = await fetch(`${second.url}/verify`, { headers: { Authorization: `Bearer ${legacy}` } });
     assert.equal(onSecond.status, 401);
     assert.equal((await withToken('/verify', other)).status, 200, 'another token of the user is not touched');

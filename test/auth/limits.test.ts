@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Response } from 'supertest';
+import type { ErrorCode } from '../../src/errors/error-codes.js';
 import { createUser } from '../helpers/factories.js';
 import { uniqueName, useTestServer } from '../helpers/server.js';
 import { assertError, freshIp, freshPhone, login, otpFor, signUp } from './auth-helpers.js';
 
-function assertLimited(res: Response, maxSeconds: number, message?: RegExp): number {
-  assertError(res, 429, message);
+function assertLimited(res: Response, maxSeconds: number, message?: RegExp, code?: ErrorCode): number {
+  assertError(res, 429, message, code);
   const retryAfter = Number(res.headers['retry-after']);
   assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds, `Retry-After ${res.headers['retry-after']}`);
   return retryAfter;
@@ -33,7 +34,7 @@ describe('limits (small thresholds so the tests are fast)', () => {
     const s = await signUp(ctx, 'OTP');
     assert.equal(s.res.status, 201);
     const res = await resend(s.registrationToken);
-    assertLimited(res, 60, /wait/);
+    assertLimited(res, 60, /wait/, 'SEND_TOO_SOON');
     assert.equal(ctx.sms.messages.filter((m) => m.to === s.phone).length, 1);
   });
 
@@ -45,7 +46,7 @@ describe('limits (small thresholds so the tests are fast)', () => {
     }
     await skipGap(s.email);
     const refused = await resend(s.registrationToken);
-    const retryAfter = assertLimited(refused, 86_400, /Daily limit/);
+    const retryAfter = assertLimited(refused, 86_400, /Daily limit/, 'SEND_LIMIT_DAILY');
     const midnight = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1);
     assert.ok(Math.abs(retryAfter - (midnight - Date.now()) / 1000) < 5);
     const row = await ctx.server.clients.db.models.OtpTracker.findOne({ where: { identifier: s.email, otp_type: 'REGISTER' }, raw: true });
@@ -53,14 +54,14 @@ describe('limits (small thresholds so the tests are fast)', () => {
     assert.equal(ctx.smtp.messages.filter((m) => m.to.includes(s.email)).length, 3);
     // The cap is held in PostgreSQL: even with every Redis counter gone, the fourth send is refused.
     await skipGap(s.email);
-    assertLimited(await resend(s.registrationToken), 86_400, /Daily limit/);
+    assertLimited(await resend(s.registrationToken), 86_400, /Daily limit/, 'SEND_LIMIT_DAILY');
   });
 
   it('when one IP asks for too many codes or links in an hour, then 429 for that IP only', async () => {
     const ip = freshIp();
     for (let i = 0; i < 4; i += 1) assert.equal((await signUp(ctx, 'LINK', { ip })).res.status, 201);
     const refused = await signUp(ctx, 'LINK', { ip });
-    assertLimited(refused.res, 3600, /network/);
+    assertLimited(refused.res, 3600, /network/, 'SEND_LIMIT_NETWORK');
     assert.equal(ctx.smtp.messages.filter((m) => m.to.includes(refused.email)).length, 0);
     const check = await ctx.api.post('/check/email').set('X-Forwarded-For', freshIp()).send({ email: refused.email });
     assert.equal(check.body.registered, false, 'the refused sign-up reserved nothing');
@@ -72,10 +73,10 @@ describe('limits (small thresholds so the tests are fast)', () => {
     const otp = await otpFor(ctx, s.phone);
     const wrong = otp === '000000' ? '111111' : '000000';
     const verify = (code: string) => ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${s.registrationToken}`).send({ otp: code });
-    assertError(await verify(wrong), 400, 'Invalid OTP');
-    assertError(await verify(wrong), 400, 'Invalid OTP');
-    assertLimited(await verify(wrong), 60, /no longer works/);
-    assertLimited(await verify(otp), 60, /no longer works/);
+    assertError(await verify(wrong), 400, 'Invalid OTP', 'OTP_INVALID');
+    assertError(await verify(wrong), 400, 'Invalid OTP', 'OTP_INVALID');
+    assertLimited(await verify(wrong), 60, /no longer works/, 'OTP_BURNED');
+    assertLimited(await verify(otp), 60, /no longer works/, 'OTP_BURNED');
 
     await skipGap(s.phone);
     assert.equal((await resend(s.registrationToken)).status, 200);
@@ -97,15 +98,15 @@ describe('limits (small thresholds so the tests are fast)', () => {
 
   it('after 3 failed logins the account is locked (429 with Retry-After) even with the right password and from another IP', async () => {
     const user = await createUser(ctx);
-    for (let i = 0; i < 3; i += 1) assertError(await login(ctx, user.username, 'Wrong-password-1'), 422, 'Invalid Credential');
-    assertLimited(await login(ctx, user.username, user.password), 30, /failed login/);
-    assertLimited(await login(ctx, user.email, user.password), 30, /failed login/);
+    for (let i = 0; i < 3; i += 1) assertError(await login(ctx, user.username, 'Wrong-password-1'), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
+    assertLimited(await login(ctx, user.username, user.password), 30, /failed login/, 'ACCOUNT_LOCKED');
+    assertLimited(await login(ctx, user.email, user.password), 30, /failed login/, 'ACCOUNT_LOCKED');
   });
 
   it('unknown accounts lock out exactly like real ones, so the lockout does not reveal which accounts exist', async () => {
     const ghost = uniqueName('ghost');
-    for (let i = 0; i < 3; i += 1) assertError(await login(ctx, ghost, 'Wrong-password-1'), 422, 'Invalid Credential');
-    assertLimited(await login(ctx, ghost, 'Wrong-password-1'), 30, /failed login/);
+    for (let i = 0; i < 3; i += 1) assertError(await login(ctx, ghost, 'Wrong-password-1'), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
+    assertLimited(await login(ctx, ghost, 'Wrong-password-1'), 30, /failed login/, 'ACCOUNT_LOCKED');
   });
 
   it('a successful login clears the account\'s failures', async () => {
@@ -120,14 +121,14 @@ describe('limits (small thresholds so the tests are fast)', () => {
     const ip = freshIp();
     for (let i = 0; i < 5; i += 1) assertError(await login(ctx, uniqueName('spray'), 'Wrong-password-1', ip), 422);
     const user = await createUser(ctx);
-    assertLimited(await login(ctx, user.username, user.password, ip), 30, /failed login/);
+    assertLimited(await login(ctx, user.username, user.password, ip), 30, /failed login/, 'ACCOUNT_LOCKED');
     assert.equal((await login(ctx, user.username, user.password)).status, 200);
   });
 
   it('password reset requests are limited per email (2 per hour), the same for unknown emails', async () => {
     for (const email of [(await createUser(ctx)).email, `${uniqueName('ghost')}@example.test`]) {
       for (let i = 0; i < 2; i += 1) assert.equal((await ctx.api.post('/request-reset-pwd').set('X-Forwarded-For', freshIp()).send({ email })).status, 200);
-      assertLimited(await ctx.api.post('/request-reset-pwd').set('X-Forwarded-For', freshIp()).send({ email }), 3600, /reset/);
+      assertLimited(await ctx.api.post('/request-reset-pwd').set('X-Forwarded-For', freshIp()).send({ email }), 3600, /reset/, 'PASSWORD_RESET_LIMIT');
     }
   });
 
@@ -144,6 +145,6 @@ describe('limits (small thresholds so the tests are fast)', () => {
     for (let i = 0; i < 5; i += 1) {
       assert.equal((await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('c')}@example.test` })).status, 200);
     }
-    assertLimited(await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('c')}@example.test` }), 3600, /email checks/);
+    assertLimited(await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: `${uniqueName('c')}@example.test` }), 3600, /email checks/, 'EMAIL_CHECK_LIMIT');
   });
 });

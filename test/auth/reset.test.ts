@@ -48,11 +48,11 @@ describe('password reset', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.status, true);
     assertError(await ctx.api.get('/verify').set('Authorization', user.auth), 401);
-    assertError(await login(ctx, user.username, user.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, user.username, user.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assert.equal((await login(ctx, user.username, '€'.repeat(24))).status, 200);
 
     // Single use.
-    assertError(await ctx.api.post('/reset-pwd').send({ token, password: 'Another-pass-2' }), 401, 'Reset link is invalid or has expired');
+    assertError(await ctx.api.post('/reset-pwd').send({ token, password: 'Another-pass-2' }), 401, 'Reset link is invalid or has expired', 'RESET_LINK_INVALID');
     assert.match((await ctx.api.get(`/reset-pwd?token=${token}`)).text, /invalid, already used or has expired/);
   });
 

@@ -121,8 +121,8 @@ describe('revocation reaches every channel', () => {
     const link = await requestResetLink(user);
     const res = await ctx.api.post('/update-pwd').set('Authorization', user.auth).send({ old_password: user.password, new_password: 'Updated-pass-88' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assertError(await ctx.api.post('/reset-pwd').send({ token: link, password: 'Attacker-pass-1' }), 401, 'Reset link is invalid or has expired');
-    assertError(await login(ctx, user.username, 'Attacker-pass-1'), 422, 'Invalid Credential');
+    assertError(await ctx.api.post('/reset-pwd').send({ token: link, password: 'Attacker-pass-1' }), 401, 'Reset link is invalid or has expired', 'RESET_LINK_INVALID');
+    assertError(await login(ctx, user.username, 'Attacker-pass-1'), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assert.equal((await login(ctx, user.username, 'Updated-pass-88')).status, 200);
   });
 
@@ -130,7 +130,7 @@ describe('revocation reaches every channel', () => {
     const user = await createUser(ctx);
     const link = await requestResetLink(user);
     assert.equal((await ctx.api.post('/deactivate').set('Authorization', user.auth).send({ reason: 'bye' })).status, 200);
-    assertError(await ctx.api.post('/reset-pwd').send({ token: link, password: 'Attacker-pass-1' }), 401, 'Reset link is invalid or has expired');
+    assertError(await ctx.api.post('/reset-pwd').send({ token: link, password: 'Attacker-pass-1' }), 401, 'Reset link is invalid or has expired', 'RESET_LINK_INVALID');
     const row = await ctx.server.clients.db.models.UserLogin.findByPk(user.username, { raw: true });
     assert.equal(await ctx.server.services.hashing.verifyPassword(user.password, row!.pwd), true, 'password unchanged');
   });
@@ -141,7 +141,7 @@ describe('revocation reaches every channel', () => {
     // The password changes through another path that leaves the reset record alone (e.g. an operator); the link must die.
     const pwd = await ctx.server.services.hashing.hashPassword('Operator-set-9x');
     await ctx.server.clients.db.models.UserLogin.update({ pwd }, { where: { username: user.username } });
-    assertError(await ctx.api.post('/reset-pwd').send({ token: link, password: 'Attacker-pass-1' }), 401, 'Reset link is invalid or has expired');
+    assertError(await ctx.api.post('/reset-pwd').send({ token: link, password: 'Attacker-pass-1' }), 401, 'Reset link is invalid or has expired', 'RESET_LINK_INVALID');
   });
 
   it('when a token has no exp, then it is refused by the API and by the socket handshake', async () => {

@@ -34,7 +34,7 @@ describe('login and sessions', () => {
     const user = await createUser(ctx);
     const wrong = await login(ctx, user.username, 'Not-the-password-1');
     const unknown = await login(ctx, uniqueName('ghost'), 'Not-the-password-1');
-    for (const res of [wrong, unknown]) assertError(res, 422, 'Invalid Credential');
+    for (const res of [wrong, unknown]) assertError(res, 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assert.deepEqual(Object.keys(wrong.body).sort(), Object.keys(unknown.body).sort());
   });
 
@@ -51,8 +51,8 @@ describe('login and sessions', () => {
     const user = await createUser(ctx);
     await ctx.server.clients.db.models.UserLogin.update({ disabled: true }, { where: { username: user.username } });
     await ctx.server.services.tokens.invalidateUser(user.username);
-    assertError(await login(ctx, user.username, user.password), 403, 'Account is Disabled');
-    assertError(await login(ctx, user.username, 'Wrong-password-1'), 422, 'Invalid Credential');
+    assertError(await login(ctx, user.username, user.password), 403, 'Account is Disabled', 'ACCOUNT_DISABLED');
+    assertError(await login(ctx, user.username, 'Wrong-password-1'), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assertError(await verifyWith(user.token), 401);
   });
 
@@ -102,14 +102,14 @@ describe('login and sessions', () => {
     const row = await ctx.server.clients.db.models.UserLogin.findByPk(user.username, { raw: true });
     assert.equal(row?.disabled, true);
     for (const token of [user.token, other]) assertError(await verifyWith(token), 401);
-    assertError(await login(ctx, user.username, user.password), 403, 'Account is Disabled');
+    assertError(await login(ctx, user.username, user.password), 403, 'Account is Disabled', 'ACCOUNT_DISABLED');
   });
 
   it('POST /update-pwd: old password required, policy enforced, every old token dies, the answer carries a working token', async () => {
     const user = await createUser(ctx);
     const other = (await login(ctx, user.username, user.password)).body.token as string;
     const send = (body: object) => ctx.api.post('/update-pwd').set('Authorization', user.auth).send(body);
-    assertError(await send({ old_password: 'Wrong-password-1', new_password: 'Brand-new-pass-1' }), 422, 'Invalid Credential');
+    assertError(await send({ old_password: 'Wrong-password-1', new_password: 'Brand-new-pass-1' }), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assertError(await send({ old_password: user.password, new_password: 'short' }), 400, 'Password must be at least 8 bytes long');
     assertError(await send({ old_password: user.password, new_password: 'ü'.repeat(37) }), 400, /at most 72 bytes/);
     assertError(await send({ old_password: user.password, new_password: user.username }), 400, 'Password must not be the same as the username');
@@ -123,7 +123,7 @@ describe('login and sessions', () => {
     assert.equal(res.body.status, true);
     for (const token of [user.token, other]) assertError(await verifyWith(token), 401);
     assert.equal((await verifyWith(res.body.token)).status, 200);
-    assertError(await login(ctx, user.username, user.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, user.username, user.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assert.equal((await login(ctx, user.username, 'Brand-new-pass-1')).status, 200);
   });
 

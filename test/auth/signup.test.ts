@@ -33,7 +33,7 @@ describe('sign-up journeys', () => {
       assert.match(String(pageRes.headers['content-security-policy']), /default-src 'self'/);
     }
     assert.equal(await countRows(ctx, 'user_login', s.username), 0);
-    assertError(await login(ctx, s.username, s.password), 403, 'Account is Not Confirmed');
+    assertError(await login(ctx, s.username, s.password), 403, 'Account is Not Confirmed', 'ACCOUNT_NOT_CONFIRMED');
 
     // The page's button: a plain form post.
     const confirmed = await ctx.api.post('/verify-sign-up').type('form').send({ token });
@@ -57,7 +57,7 @@ describe('sign-up journeys', () => {
     // The used link now says so, as a page and as an API answer.
     const again = await ctx.api.get(`/verify-sign-up?token=${token}`);
     assert.match(again.text, /invalid, already used or has expired/);
-    assertError(await ctx.api.post('/verify-sign-up').send({ token }), 409, 'Account is already verified, please log in');
+    assertError(await ctx.api.post('/verify-sign-up').send({ token }), 409, 'Account is already verified, please log in', 'ACCOUNT_ALREADY_VERIFIED');
   });
 
   it('POST /signup also answers token, the same value as registration_token (what a client of the original reads), in both modes', async () => {
@@ -76,7 +76,7 @@ describe('sign-up journeys', () => {
 
   it('LINK: the link token also completes as ?token= and as Bearer; the registration token alone does not (403)', async () => {
     const a = await signUp(ctx, 'LINK');
-    assertError(await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${a.registrationToken}`).send({}), 403, 'Account is Not Confirmed');
+    assertError(await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${a.registrationToken}`).send({}), 403, 'Account is Not Confirmed', 'ACCOUNT_NOT_CONFIRMED');
     const tokenA = await linkTokenFor(ctx, a.email);
     const viaQuery = await ctx.api.post(`/verify-sign-up?token=${tokenA}`);
     assert.equal(viaQuery.status, 201, JSON.stringify(viaQuery.body));
@@ -97,10 +97,10 @@ describe('sign-up journeys', () => {
     assert.equal(sms[0]!.authorization, 'App test-sms-token');
     const otp = await otpFor(ctx, s.phone);
 
-    assertError(await login(ctx, s.username, s.password), 403, 'OTP Not Confirmed');
-    assertError(await login(ctx, s.username, 'Wrong-password-1'), 422, 'Invalid Credential');
+    assertError(await login(ctx, s.username, s.password), 403, 'OTP Not Confirmed', 'OTP_NOT_CONFIRMED');
+    assertError(await login(ctx, s.username, 'Wrong-password-1'), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     // The email of a pending sign-up is unproved: it opens nothing.
-    assertError(await login(ctx, s.email, s.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, s.email, s.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
 
     const missing = await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${s.registrationToken}`).send({});
     assertError(missing, 400, 'OTP is required');
@@ -111,7 +111,7 @@ describe('sign-up journeys', () => {
     const info = await ctx.server.clients.db.models.UserInfo.findOne({ where: { username: s.username }, raw: true });
     assert.equal(info?.phone_number, s.phone);
     assert.equal(info?.email_verified, false, 'the SMS code proves the phone, not the email');
-    assertError(await login(ctx, s.email, s.password), 422, 'Invalid Credential');
+    assertError(await login(ctx, s.email, s.password), 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     const emailToken = await linkTokenFor(ctx, s.email, '/verify-email');
     assert.equal((await ctx.api.post('/verify-email').send({ token: emailToken })).status, 200);
     const loggedIn = await login(ctx, s.email.toUpperCase(), s.password);
@@ -137,7 +137,7 @@ describe('sign-up journeys', () => {
 
   it('when a referral code is given, then it must exist (400 "referral code not found") and becomes a pending referral_history row', async () => {
     const missing = await signUp(ctx, 'LINK', { referral_code: 'NOPE0000' });
-    assertError(missing.res, 400, 'referral code not found');
+    assertError(missing.res, 400, 'referral code not found', 'REFERRAL_CODE_NOT_FOUND');
     assert.equal(ctx.smtp.messages.filter((m) => m.to.includes(missing.email)).length, 0);
 
     const referrer = await createUser(ctx);
@@ -153,15 +153,15 @@ describe('sign-up journeys', () => {
 
   it('when the username belongs to an account or a pending sign-up, or the email to a confirmed account, then 409 with the seed\'s message', async () => {
     const existing = await createUser(ctx);
-    assertError((await signUp(ctx, 'LINK', { email: existing.email.toUpperCase() })).res, 409, 'Email is already registered');
-    assertError((await signUp(ctx, 'LINK', { username: existing.username })).res, 409, 'Username is already taken');
+    assertError((await signUp(ctx, 'LINK', { email: existing.email.toUpperCase() })).res, 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
+    assertError((await signUp(ctx, 'LINK', { username: existing.username })).res, 409, 'Username is already taken', 'USERNAME_TAKEN');
 
     const pending = await signUp(ctx, 'LINK');
     assert.equal(pending.res.status, 201);
     // A pending sign-up's email is unproved and reserves nothing (only the send gap to that address applies).
     await ctx.server.clients.redis.del(`rl:send-gap:REGISTER:${pending.email}`);
     assert.equal((await signUp(ctx, 'LINK', { email: pending.email })).res.status, 201);
-    assertError((await signUp(ctx, 'LINK', { username: pending.username, email: `${uniqueName('other')}@example.test` })).res, 409, 'Username is already taken');
+    assertError((await signUp(ctx, 'LINK', { username: pending.username, email: `${uniqueName('other')}@example.test` })).res, 409, 'Username is already taken', 'USERNAME_TAKEN');
     // Someone else trying the same username + email with another password cannot take it over.
     assertError((await signUp(ctx, 'LINK', { username: pending.username, email: pending.email, password: 'Another-pass-9' })).res, 409);
   });
@@ -206,8 +206,8 @@ describe('sign-up journeys', () => {
   it('OTP mode without a phone answers "PhoneRequired" and a bad phone "PhoneFormatErr" (400), nothing stored', async () => {
     const username = uniqueName('ph');
     const base = { username, password: 'Phone-pass-1', email: `${username}@example.test`, full_name: 'P', mode: 'OTP' };
-    assertError(await ctx.api.post('/signup').set('X-Forwarded-For', freshIp()).send(base), 400, 'PhoneRequired');
-    assertError(await ctx.api.post('/signup').set('X-Forwarded-For', freshIp()).send({ ...base, phone_number: '12345' }), 400, 'PhoneFormatErr');
+    assertError(await ctx.api.post('/signup').set('X-Forwarded-For', freshIp()).send(base), 400, 'PhoneRequired', 'PHONE_REQUIRED');
+    assertError(await ctx.api.post('/signup').set('X-Forwarded-For', freshIp()).send({ ...base, phone_number: '12345' }), 400, 'PhoneFormatErr', 'PHONE_FORMAT_INVALID');
     const check = await ctx.api.post('/check/email').set('X-Forwarded-For', freshIp()).send({ email: base.email });
     assert.equal(check.body.registered, false, 'the refused sign-ups reserved nothing');
   });
@@ -278,7 +278,7 @@ describe('sign-up journeys', () => {
     const user = await createUser(ctx);
     // The original system's clients read 409 for a registered email.
     const yes = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: user.email.toUpperCase() });
-    assertError(yes, 409, 'Email is already registered');
+    assertError(yes, 409, 'Email is already registered', 'EMAIL_ALREADY_REGISTERED');
     assert.equal(yes.body.registered, true);
     const pending = await signUp(ctx, 'LINK');
     const pendingCheck = await ctx.api.post('/check/email').set('X-Forwarded-For', ip).send({ email: pending.email });
@@ -301,7 +301,7 @@ describe('sign-up journeys', () => {
     assert.equal(ctx.sms.messages.filter((m) => m.to === s.phone).length, 2);
     const second = await otpFor(ctx, s.phone);
     if (second !== first) {
-      assertError(await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${s.registrationToken}`).send({ otp: first }), 400, 'Invalid OTP');
+      assertError(await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${s.registrationToken}`).send({ otp: first }), 400, 'Invalid OTP', 'OTP_INVALID');
     }
     const ok = await ctx.api.post('/verify-sign-up').set('Authorization', `Bearer ${s.registrationToken}`).send({ otp: second });
     assert.equal(ok.status, 201);

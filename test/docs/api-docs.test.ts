@@ -19,11 +19,21 @@ type Operation = {
   security?: Array<Record<string, string[]>>;
   parameters?: Array<{ name: string; in: string }>;
   requestBody?: { content: Record<string, { schema: object; example?: unknown }> };
-  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: object; example?: unknown; examples?: Record<string, { value: { code: string; errorCode: number; message: string } }> }> }>;
+  responses: Record<
+    string,
+    {
+      description?: string;
+      headers?: Record<string, unknown>;
+      'x-error-codes'?: Array<{ code: string; message: string }>;
+      content?: Record<string, { schema: object; example?: unknown; examples?: Record<string, { value: { code: string; errorCode: number; message: string } }> }>;
+    }
+  >;
 };
 
 const operationsOf = (doc: { paths: Record<string, Record<string, Operation>> }) =>
   Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, method, path, op })));
+
+const codesAt = (op: Operation, status: string): string[] => (op.responses[status]?.['x-error-codes'] ?? []).map((c) => c.code);
 
 const opAt = (doc: { paths: Record<string, Record<string, Operation>> }, path: string, method: string): Operation =>
   doc.paths[path]?.[method] ?? assert.fail(`${method.toUpperCase()} ${path} is documented`);
@@ -56,19 +66,59 @@ describe('the API docs', () => {
       if ((op.security ?? []).some((s) => Object.keys(s).length > 0)) assert.ok(errorStatuses.includes('401'), `${id} documents 401`);
       if (['post', 'put', 'patch', 'delete'].includes(method)) assert.ok(errorStatuses.includes('415'), `${id} documents 415`);
       for (const status of errorStatuses) {
-        const content = op.responses[status]!.content!['application/json']!;
+        const response = op.responses[status]!;
+        const content = response.content!['application/json']!;
         assert.deepEqual(content.schema, { $ref: '#/components/schemas/Error' });
+        const listed = response['x-error-codes'] ?? [];
+        assert.ok(listed.length > 0, `${id} ${status} lists its codes`);
         const examples = Object.values(content.examples ?? {}).map((e) => e.value);
-        const expected = Object.entries(ERROR_CODES).filter(([, e]) => e.status === Number(status));
-        for (const [code, entry] of expected) {
-          assert.ok(examples.some((e) => e.code === code && e.message === entry.message && e.errorCode === Number(status)), `${id} ${status} lists ${code}`);
+        assert.deepEqual(examples.map((e) => e.code), listed.map((c) => c.code), `${id} ${status} has one example per code`);
+        for (const { code, message } of listed) {
+          const entry = (ERROR_CODES as Record<string, { status: number; message: string }>)[code];
+          assert.ok(entry, `${id} ${status} lists ${code}, which is in the table`);
+          assert.equal(entry.status, Number(status), `${id} lists ${code} under its own status`);
+          assert.equal(message, entry.message, `${id} ${status} gives ${code} its default message`);
+          assert.ok(examples.some((e) => e.code === code && e.message === entry.message && e.errorCode === Number(status)), `${id} ${status} has an example of ${code}`);
+          assert.ok(response.description?.includes(`\`${code}\``), `${id} ${status} names ${code} in its description`);
         }
       }
+      assert.ok(codesAt(op, '500').includes('INTERNAL'), `${id} lists INTERNAL`);
+      if (['post', 'put', 'patch', 'delete'].includes(method)) assert.ok(codesAt(op, '415').includes('UNSUPPORTED_MEDIA_TYPE'), `${id} lists UNSUPPORTED_MEDIA_TYPE`);
     }
     const login = opAt(doc, '/auth', 'post');
     assert.ok(login.responses['429'], 'a password login documents its lockout');
-    const codes = Object.values(login.responses['429']!.content!['application/json']!.examples!).map((e) => e.value.code);
-    assert.deepEqual(codes, ['TOO_MANY_REQUESTS']);
+    assert.deepEqual(codesAt(login, '429'), ['ACCOUNT_LOCKED']);
+  });
+
+  it('when a route can refuse for a domain reason, then its error responses list that code', async () => {
+    const doc = await openApi();
+    const expectations: Array<[path: string, method: string, status: string, code: string]> = [
+      ['/auth', 'post', '422', 'INVALID_CREDENTIAL'],
+      ['/auth', 'post', '403', 'ACCOUNT_DISABLED'],
+      ['/balance/decrease', 'post', '400', 'INSUFFICIENT_BALANCE'],
+      ['/balance/decrease', 'post', '422', 'IDEMPOTENCY_KEY_REUSED'],
+      ['/balance/decrease', 'post', '409', 'IDEMPOTENCY_KEY_IN_PROGRESS'],
+      ['/payout', 'post', '400', 'INSUFFICIENT_BALANCE'],
+      ['/payout', 'post', '423', 'MONEY_COOLING_OFF'],
+      ['/invoice/cancel/xendit', 'post', '409', 'INVOICE_ALREADY_PAID'],
+      ['/redeem-voucher', 'post', '409', 'VOUCHER_QUOTA_EXHAUSTED'],
+      ['/points/redeem', 'post', '422', 'INSUFFICIENT_POINTS'],
+      ['/address', 'post', '409', 'ADDRESS_LIMIT_REACHED'],
+      ['/bank-account/{id}', 'delete', '409', 'BANK_ACCOUNT_IN_USE'],
+      ['/signup', 'post', '409', 'EMAIL_ALREADY_REGISTERED'],
+      ['/verify-sign-up', 'post', '429', 'OTP_BURNED'],
+      ['/balance', 'get', '401', 'TOKEN_REVOKED'],
+      ['/payment-callback', 'post', '403', 'CALLBACK_TOKEN_INVALID'],
+    ];
+    for (const [path, method, status, code] of expectations) {
+      assert.ok(codesAt(opAt(doc, path, method), status).includes(code), `${method.toUpperCase()} ${path} lists ${code} under ${status}`);
+    }
+  });
+
+  it('when the error envelope is documented, then its code is one of the table', async () => {
+    const doc = await openApi();
+    const envelope = doc.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>;
+    assert.deepEqual(envelope.Error?.properties.code?.enum, Object.keys(ERROR_CODES));
   });
 
   it('when the OpenAPI document is read, then Authorization kinds, Idempotency-Key, Idempotent-Replayed, Retry-After and X-Request-Id are documented', async () => {

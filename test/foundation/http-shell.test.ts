@@ -49,7 +49,7 @@ function shellApp() {
       summary: 'typed error',
       tags: ['Test'],
       handler: () => {
-        throw new AppError('CONFLICT', 'Email is already registered');
+        throw new AppError('EMAIL_ALREADY_REGISTERED');
       },
     },
   ];
@@ -127,6 +127,7 @@ describe('HTTP shell: every error answers in the seed envelope', () => {
     const res = await api.get('/teapot');
     assert.equal(res.status, 409);
     assert.equal(res.body.message, 'Email is already registered');
+    assert.equal(res.body.code, 'EMAIL_ALREADY_REGISTERED');
   });
 
   it('every answer carries a request id: the caller\'s when sane, a fresh one otherwise', async () => {

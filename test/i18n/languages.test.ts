@@ -35,8 +35,8 @@ describe('languages: English by default, Bahasa Indonesia when Accept-Language p
       return req.send({ username: user.username, password: 'not-the-password' });
     };
     const [en, id, none] = [await wrong('en'), await wrong(ID), await wrong()];
-    assertError(en, 422, 'Invalid Credential');
-    assertError(none, 422, 'Invalid Credential');
+    assertError(en, 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
+    assertError(none, 422, 'Invalid Credential', 'INVALID_CREDENTIAL');
     assertError(id, 422, 'Kredensial tidak valid');
     assert.equal(id.body.code, en.body.code);
     assert.equal(id.body.errorCode, en.body.errorCode);

@@ -105,6 +105,7 @@ describe('invoices and reference lists', () => {
     const res = await ctx.api.post('/invoice/cancel/xendit').set('Authorization', user.auth).send({ invoice_id: invoiceId });
     assert.equal(res.status, 409);
     assert.equal(res.body.message, 'Invoice Already Paid');
+    assert.equal(res.body.code, 'INVOICE_ALREADY_PAID');
   });
 
   it('when an invoice was paid at Xendit but the callback is late, then cancel applies the payment and answers "Invoice Already Paid"', async () => {
@@ -114,6 +115,7 @@ describe('invoices and reference lists', () => {
     const res = await ctx.api.post('/invoice/cancel/xendit').set('Authorization', user.auth).send({ invoice_id: invoice.invoice_id });
     assert.equal(res.status, 409);
     assert.equal(res.body.message, 'Invoice Already Paid');
+    assert.equal(res.body.code, 'INVOICE_ALREADY_PAID');
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '30000.00', ledger: '30000.00' });
   });
 

@@ -180,6 +180,7 @@ describe('bank accounts and payouts', () => {
     const res = await ctx.api.post('/payout').set('Authorization', user.auth).send({ amount: 20000.01, bank_account_id: account.id });
     assert.equal(res.status, 400);
     assert.equal(res.body.message, 'Insufficient Balance');
+    assert.equal(res.body.code, 'INSUFFICIENT_BALANCE');
     assert.equal(ctx.xendit.requests.filter((r) => r.path === '/v2/payouts').length, before);
   });
 
@@ -198,7 +199,9 @@ describe('bank accounts and payouts', () => {
     assert.equal(first.status, 201);
     assert.deepEqual(second.body, first.body);
     assert.equal(second.headers['idempotent-replayed'], 'true');
-    assert.equal((await send(26000)).status, 422);
+    const reused = await send(26000);
+    assert.equal(reused.status, 422);
+    assert.equal(reused.body.code, 'IDEMPOTENCY_KEY_REUSED');
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '75000.00', ledger: '75000.00' });
     assert.equal(
       ctx.xendit.requests.filter(

@@ -42,6 +42,7 @@ describe('wallet balance and decrease', () => {
     assert.equal(res.status, 400);
     assert.equal(res.body.status, false);
     assert.equal(res.body.message, 'Insufficient Balance');
+    assert.equal(res.body.code, 'INSUFFICIENT_BALANCE');
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '10000.00', ledger: '10000.00' });
   });
 
@@ -81,7 +82,7 @@ describe('wallet balance and decrease', () => {
     const refused = answers.filter((r) => r.status === 400);
     assert.equal(ok.length, 133);
     assert.equal(refused.length, 67);
-    assert.ok(refused.every((r) => r.body.message === 'Insufficient Balance'));
+    assert.ok(refused.every((r) => r.body.message === 'Insufficient Balance' && r.body.code === 'INSUFFICIENT_BALANCE'));
     assert.ok(ok.every((r) => r.body.balance >= 0));
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '5.05', ledger: '5.05' });
     const debits = await ctx.server.clients.db.models.UserTransaction.count({ where: { username: user.username, type: 'DEBIT' } });
@@ -99,6 +100,7 @@ describe('wallet balance and decrease', () => {
     for (const res of again) {
       // A retry racing the first may be told to retry shortly (409); none debits again.
       assert.ok(res.status === 200 || res.status === 409, String(res.status));
+      if (res.status === 409) assert.equal(res.body.code, 'IDEMPOTENCY_KEY_IN_PROGRESS');
       if (res.status === 200) assert.deepEqual(res.body, first.body);
     }
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '40000.00', ledger: '40000.00' });
@@ -106,6 +108,7 @@ describe('wallet balance and decrease', () => {
     const different = await send({ amount: 20000, description: 'Purchase payment' });
     assert.equal(different.status, 422);
     assert.equal(different.body.status, false);
+    assert.equal(different.body.code, 'IDEMPOTENCY_KEY_REUSED');
     assert.deepEqual(await ledgerOf(ctx, user.username), { balance: '40000.00', ledger: '40000.00' });
   });
 
@@ -140,5 +143,6 @@ describe('wallet balance and decrease', () => {
     assert.equal(first.status, 400);
     assert.equal(second.status, 400);
     assert.equal(second.body.message, 'Insufficient Balance');
+    assert.equal(second.body.code, 'INSUFFICIENT_BALANCE');
   });
 });

@@ -164,8 +164,8 @@ describe('addresses: /address/list, POST /address, PUT/DELETE /address/:id, POST
       404,
       'Address not found',
     );
-    assertError(await ctx.api.delete(`/address/${home.id}`).set('Authorization', bob.auth), 404, 'Address not found');
-    assertError(await ctx.api.post('/address/set-default').set('Authorization', bob.auth).send({ id: home.id }), 404, 'Address not found');
+    assertError(await ctx.api.delete(`/address/${home.id}`).set('Authorization', bob.auth), 404, 'Address not found', 'ADDRESS_NOT_FOUND');
+    assertError(await ctx.api.post('/address/set-default').set('Authorization', bob.auth).send({ id: home.id }), 404, 'Address not found', 'ADDRESS_NOT_FOUND');
     assert.deepEqual(await list(alice), before);
     assert.deepEqual(await defaults(bob), ['Bob home']);
   });

@@ -60,7 +60,7 @@ describe('FAQ: GET /faq/list, POST /faq, PUT /faq/:id, DELETE /faq/:id', () => {
     assert.deepEqual(await listed(category), ['New?']);
     assert.equal((await ctx.api.delete(`/faq/${faq.id}`).set('Authorization', await admin())).status, 200);
     assert.deepEqual(await listed(category), []);
-    assertError(await ctx.api.delete(`/faq/${faq.id}`).set('Authorization', await admin()), 404, 'FAQ not found');
+    assertError(await ctx.api.delete(`/faq/${faq.id}`).set('Authorization', await admin()), 404, 'FAQ not found', 'FAQ_NOT_FOUND');
     assertError(
       await ctx.api
         .put(`/faq/${faq.id}`)

@@ -77,9 +77,9 @@ describe('push: POST /fcm/register, DELETE /fcm/token, POST /fcm/send', () => {
     const bobToken = uniqueName('bob');
     await register(alice, aliceToken);
     await register(bob, bobToken);
-    assertError(await ctx.api.delete(`/fcm/token?token=${aliceToken}`).set('Authorization', bob.auth), 404, 'Token not found');
+    assertError(await ctx.api.delete(`/fcm/token?token=${aliceToken}`).set('Authorization', bob.auth), 404, 'Token not found', 'PUSH_TOKEN_NOT_FOUND');
     assert.deepEqual(await tokensOf(alice), [aliceToken]);
-    assertError(await ctx.api.delete('/fcm/token?token=never-registered').set('Authorization', alice.auth), 404, 'Token not found');
+    assertError(await ctx.api.delete('/fcm/token?token=never-registered').set('Authorization', alice.auth), 404, 'Token not found', 'PUSH_TOKEN_NOT_FOUND');
     const res = await ctx.api.delete(`/fcm/token?token=${aliceToken}`).set('Authorization', alice.auth);
     assert.equal(res.status, 200);
     assert.deepEqual(await tokensOf(alice), []);
@@ -140,7 +140,7 @@ describe('push: POST /fcm/register, DELETE /fcm/token, POST /fcm/send', () => {
     assert.equal(res.body.success_count, 0);
     assert.equal(res.body.message, 'User has no registered devices');
     assert.equal(ctx.push.calls.length, callsBefore);
-    assertError(await send({ username: 'no_such_user_here', title: 'Hi', body: 'there' }), 404, 'User not found');
+    assertError(await send({ username: 'no_such_user_here', title: 'Hi', body: 'there' }), 404, 'User not found', 'USER_NOT_FOUND');
   });
 
   it('when the send body is invalid (missing title, non-string data, reserved data key), then 400', async () => {

@@ -66,7 +66,7 @@ describe('marketing offers: GET /marketing-offer/list, POST /marketing-offer', (
     const service = await createServiceCredentials(ctx);
     const title = uniqueName('ghost');
     const res = await ctx.api.post('/marketing-offer').set('Authorization', service.auth).send({ title, username: 'nobody_here_at_all' });
-    assertError(res, 404, 'User not found');
+    assertError(res, 404, 'User not found', 'USER_NOT_FOUND');
     assert.equal(await ctx.server.clients.db.models.MarketingOffer.count({ where: { title } }), 0);
   });
 

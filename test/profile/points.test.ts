@@ -59,7 +59,7 @@ describe('points: GET /points/history, POST /points/redeem', () => {
 
   it('when a user redeems more points than they have, then 422 "Insufficient points" and nothing changes', async () => {
     const user = await createUser(ctx, { points: 10 });
-    assertError(await redeem(user, 11), 422, 'Insufficient points');
+    assertError(await redeem(user, 11), 422, 'Insufficient points', 'INSUFFICIENT_POINTS');
     assert.deepEqual(await wallet(user), { balance: '0.00', points: 10 });
     assert.equal(await models().PointMutation.count({ where: { username: user.username } }), 0);
     assert.equal(await models().UserTransaction.count({ where: { username: user.username } }), 0);
@@ -100,13 +100,13 @@ describe('points: GET /points/history, POST /points/redeem', () => {
     assert.equal(retry.headers['idempotent-replayed'], 'true');
     assert.deepEqual(await wallet(user), { balance: '2000.00', points: 30 });
     // The same key with another body is refused; a new key redeems again.
-    assertError(await redeem(user, 5, 'redeem-abc-1'), 422);
+    assertError(await redeem(user, 5, 'redeem-abc-1'), 422, 'Idempotency-Key was already used with a different request', 'IDEMPOTENCY_KEY_REUSED');
     assert.equal((await redeem(user, 20, 'redeem-abc-2')).status, 200);
     assert.deepEqual(await wallet(user), { balance: '4000.00', points: 10 });
     // A refused redeem is remembered too: its retry answers the same 422 even after points arrive.
-    assertError(await redeem(user, 11, 'redeem-abc-3'), 422, 'Insufficient points');
+    assertError(await redeem(user, 11, 'redeem-abc-3'), 422, 'Insufficient points', 'INSUFFICIENT_POINTS');
     await models().UserBalance.update({ points: 100 }, { where: { username: user.username } });
-    assertError(await redeem(user, 11, 'redeem-abc-3'), 422, 'Insufficient points');
+    assertError(await redeem(user, 11, 'redeem-abc-3'), 422, 'Insufficient points', 'INSUFFICIENT_POINTS');
     assertError(await redeem(user, 1, 'bad key with spaces'), 400);
   });
 

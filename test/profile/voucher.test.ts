@@ -89,24 +89,24 @@ describe('vouchers: POST /redeem-voucher, GET /check-voucher-redemption', () => 
   it('when a user redeems beyond the per-user limit, then 409 "Voucher already redeemed"', async () => {
     const user = await createUser(ctx);
     assert.equal((await redeem(user.username, code('SINGLE'))).status, 201);
-    assertError(await redeem(user.username, code('SINGLE')), 409, 'Voucher already redeemed');
+    assertError(await redeem(user.username, code('SINGLE')), 409, 'Voucher already redeemed', 'VOUCHER_ALREADY_REDEEMED');
     for (let i = 1; i <= 3; i += 1) {
       const res = await redeem(user.username, code('MULTI'));
       assert.equal(res.status, 201);
       assert.equal(res.body.redemption_no, i);
       assert.equal(res.body.discount_amount, 25000);
     }
-    assertError(await redeem(user.username, code('MULTI')), 409, 'Voucher already redeemed');
+    assertError(await redeem(user.username, code('MULTI')), 409, 'Voucher already redeemed', 'VOUCHER_ALREADY_REDEEMED');
     assert.equal((await check(user, code('MULTI'))).body.redemption_count, 3);
   });
 
   it('when the voucher is unknown, not yet valid or expired, or the user is unknown, then 404/400 with a clear message', async () => {
     const user = await createUser(ctx);
-    assertError(await redeem(user.username, 'NO_SUCH_VOUCHER'), 404, 'Voucher not found');
+    assertError(await redeem(user.username, 'NO_SUCH_VOUCHER'), 404, 'Voucher not found', 'VOUCHER_NOT_FOUND');
     assertError(await redeem(user.username, code('FUTURE')), 400, /^Voucher is not valid yet/);
     assertError(await redeem(user.username, code('EXPIRED')), 400, /^Voucher has expired/);
-    assertError(await redeem('no_such_user_here', code('SINGLE')), 404, 'User not found');
-    assertError(await check(user, 'NO_SUCH_VOUCHER'), 404, 'Voucher not found');
+    assertError(await redeem('no_such_user_here', code('SINGLE')), 404, 'User not found', 'USER_NOT_FOUND');
+    assertError(await check(user, 'NO_SUCH_VOUCHER'), 404, 'Voucher not found', 'VOUCHER_NOT_FOUND');
     assert.equal(await ctx.server.clients.db.models.VoucherRedemption.count({ where: { username: user.username } }), 0);
   });
 
@@ -114,7 +114,7 @@ describe('vouchers: POST /redeem-voucher, GET /check-voucher-redemption', () => 
     const first = await createUser(ctx);
     const second = await createUser(ctx);
     assert.equal((await redeem(first.username, code('TINY'))).status, 201);
-    assertError(await redeem(second.username, code('TINY')), 409, 'Voucher quota exhausted');
+    assertError(await redeem(second.username, code('TINY')), 409, 'Voucher quota exhausted', 'VOUCHER_QUOTA_EXHAUSTED');
   });
 
   it('when 12 users redeem a quota-5 voucher in parallel, then exactly 5 succeed and the rest get 409', async () => {
@@ -122,7 +122,7 @@ describe('vouchers: POST /redeem-voucher, GET /check-voucher-redemption', () => 
     service ??= await createServiceCredentials(ctx);
     const results = await Promise.all(users.map((u) => redeem(u.username, code('QUOTA5'))));
     assert.equal(results.filter((r) => r.status === 201).length, 5);
-    for (const res of results.filter((r) => r.status !== 201)) assertError(res, 409, 'Voucher quota exhausted');
+    for (const res of results.filter((r) => r.status !== 201)) assertError(res, 409, 'Voucher quota exhausted', 'VOUCHER_QUOTA_EXHAUSTED');
     assert.equal(await ctx.server.clients.db.models.VoucherRedemption.count({ where: { voucher_code: code('QUOTA5') } }), 5);
   });
 
