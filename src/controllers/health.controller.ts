@@ -5,7 +5,8 @@ export function createHealthController(health: HealthService) {
   return {
     async getHealth(_req: Request, res: Response) {
       const report = await health.report();
-      res.status(report.status === 'OK' ? 200 : 503).json(report);
+      if (report.status !== 'OK') res.status(503).set('Retry-After', '5');
+      res.json(report);
     },
 
     getLive(_req: Request, res: Response) {

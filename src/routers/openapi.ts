@@ -3,9 +3,10 @@ import { ERROR_CODES } from '../errors/error-codes.js';
 import type { JsonSchema } from '../schemas/json-schema.js';
 import type { RouteDeclaration } from './route.js';
 
-const ERROR_ENVELOPE: JsonSchema = {
+/** Every 4xx/5xx JSON answer (error-handler's renderError); extra fields of an error may come before these. */
+export const ERROR_ENVELOPE: JsonSchema = {
   type: 'object',
-  required: ['status', 'message', 'errorCode'],
+  required: ['status', 'message', 'errorCode', 'code'],
   properties: {
     status: { type: 'boolean', const: false },
     message: { type: 'string' },
@@ -74,7 +75,14 @@ export function errorStatusesOf(route: RouteDeclaration): number[] {
   if (route.auth === 'local') statuses.add(429);
   if (route.schemas) statuses.add(400);
   if (METHODS_WITH_BODY.has(route.method)) statuses.add(415).add(400);
+  for (const other of route.response?.alsoAt ?? []) statuses.delete(other.status);
   return [...statuses].sort((a, b) => a - b);
+}
+
+function retryHeaders(status: number): Record<string, unknown> {
+  const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
+  if (status === 429 || status === 423 || status === 503) headers['Retry-After'] = HEADER_REF('Retry-After');
+  return headers;
 }
 
 function errorResponse(status: number) {
@@ -86,8 +94,7 @@ function errorResponse(status: number) {
       { summary: c.message, value: { status: false, message: c.message, errorCode: status, code: c.code, requestId: '8f14e45f-ceea-467f-a0e6-2b5c4d0b1f3a' } },
     ]),
   );
-  const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
-  if (status === 429 || status === 423 || status === 503) headers['Retry-After'] = HEADER_REF('Retry-After');
+  const headers = retryHeaders(status);
   return {
     description: `Error envelope; \`errorCode\` is ${status}${list ? `, \`code\` one of ${list}` : ''}. The message may be more specific than the default.`,
     headers,
@@ -109,6 +116,11 @@ function responsesOf(route: RouteDeclaration) {
     [String(main.status)]: { description: main.description ?? 'Success', headers, ...(content ? { content } : {}) },
   };
   for (const status of errorStatusesOf(route)) responses[String(status)] = errorResponse(status);
+  for (const other of main.alsoAt ?? []) {
+    const example = other.example ?? (main.schema ? exampleOf(main.schema) : undefined);
+    const otherContent = main.schema ? { [mediaType]: { schema: main.schema, example } } : undefined;
+    responses[String(other.status)] = { description: other.description, headers: retryHeaders(other.status), ...(otherContent ? { content: otherContent } : {}) };
+  }
   return responses;
 }
 

@@ -31,7 +31,14 @@ export interface RouteDeclaration {
   /** Extra middleware run after auth and before validation (e.g. multer for uploads, rate limits). */
   before?: RequestHandler[];
   /** Main success status and a JSON schema of the answer, for the OpenAPI document. */
-  response?: { status: number; description?: string; schema?: JsonSchema; contentType?: string };
+  response?: {
+    status: number;
+    description?: string;
+    schema?: JsonSchema;
+    contentType?: string;
+    /** Other statuses answered with this same schema instead of the error envelope (e.g. /health's 503 DEGRADED). */
+    alsoAt?: Array<{ status: number; description: string; example?: unknown }>;
+  };
   /** Error statuses this route is documented to answer (401/400/415/500 are implied by auth and schemas). */
   errors?: number[];
   /** Header parameters documented in OpenAPI (e.g. Idempotency-Key). */
