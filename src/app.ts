@@ -10,7 +10,7 @@ import { localeMiddleware } from './middleware/locale.js';
 import { requestId } from './middleware/request-id.js';
 import { contentSecurityPolicy, securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument } from './routers/openapi.js';
-import { buildRouter, type Authenticators } from './routers/router-builder.js';
+import { buildRouter, type Authenticators, type JsonAnswerObserver } from './routers/router-builder.js';
 import type { RouteDeclaration } from './routers/route.js';
 import type { Logger } from './utilities/logger.js';
 import type { Metrics } from './services/metrics.service.js';
@@ -27,6 +27,8 @@ export interface AppDeps {
   accessLogWrite?: (line: string) => void;
   /** Colour the access log; defaults to whether stdout is a TTY. */
   accessLogColours?: boolean;
+  /** Sees every JSON answer of a declared route (tests validate it against the route's schemas). */
+  observeJsonAnswers?: JsonAnswerObserver;
 }
 
 /** The Express app: no listen, no globals. Everything it needs arrives in `deps`. */
@@ -73,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const jsonParser = express.json({ limit: config.server.jsonBodyLimit, strict: true, type: 'application/json' });
-  app.use(buildRouter(routes, deps.authenticators, jsonParser));
+  app.use(buildRouter(routes, deps.authenticators, jsonParser, { observeJsonAnswers: deps.observeJsonAnswers }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -17,6 +17,7 @@ import { migrateUp } from './migrations/index.js';
 import { createDatabase, ensureDatabaseExists, withMigrationLock, type Database } from './models/index.js';
 import { createRedis } from './models/redis.js';
 import { buildRoutes } from './routers/index.js';
+import type { JsonAnswerObserver } from './routers/router-builder.js';
 import { loginBody } from './schemas/auth.schema.js';
 import { isOriginalDatabase } from './services/adoption.service.js';
 import { createServices, type Clients, type Services } from './services/index.js';
@@ -85,6 +86,8 @@ export interface StartOptions {
   accessLogWrite?: (line: string) => void;
   /** Colour the access log; defaults to whether stdout is a TTY. */
   accessLogColours?: boolean;
+  /** Sees every JSON answer of a declared route (tests validate it against the route's schemas). */
+  observeJsonAnswers?: JsonAnswerObserver;
   /** Port to listen on; defaults to config.server.port (tests pass 0). */
   port?: number;
   host?: string;
@@ -201,6 +204,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics,
     accessLogWrite: options.accessLogWrite,
     accessLogColours: options.accessLogColours,
+    observeJsonAnswers: options.observeJsonAnswers,
   });
 
   const httpServer = createServer(app);

@@ -6,7 +6,8 @@ export function createHealthController(health: HealthService) {
   return {
     async getHealth(_input: RequestInput<'none'>, _req: Request, res: Response) {
       const report = await health.report();
-      res.status(report.status === 'OK' ? 200 : 503).json(report);
+      if (report.status !== 'OK') res.status(503).set('Retry-After', '5');
+      res.json(report);
     },
 
     getLive(_input: RequestInput<'none'>, _req: Request, res: Response) {

@@ -1,5 +1,5 @@
 import type { createFaqController } from '../controllers/faq.controller.js';
-import { createFaqBody, faqIdParams, faqListQuery, faqListResponse, faqResponse, updateFaqBody } from '../schemas/faq.schema.js';
+import { createFaqBody, faqIdParams, faqListQuery, faqDeletedResponse, faqListResponse, faqResponse, updateFaqBody } from '../schemas/faq.schema.js';
 import { defineRoute, type RouteDeclaration } from './route.js';
 
 export function faqRoutes(controller: ReturnType<typeof createFaqController>): RouteDeclaration[] {
@@ -47,7 +47,7 @@ export function faqRoutes(controller: ReturnType<typeof createFaqController>): R
       tags: ['FAQ'],
       schemas: { params: faqIdParams },
       errors: ['FAQ_NOT_FOUND'],
-      response: { status: 200, schema: faqResponse },
+      response: { status: 200, schema: faqDeletedResponse },
       handler: controller.remove,
     }),
   ];

@@ -18,6 +18,13 @@ const healthResponse: JsonSchema = {
   },
 };
 
+/** PostgreSQL or Redis is down: the same report, with status DEGRADED and the one that is down. */
+const degraded = {
+  status: 503,
+  description: 'PostgreSQL or Redis is down: the same report with status DEGRADED (try again after Retry-After seconds)',
+  example: { status: 'DEGRADED', timestamp: '2026-01-01T00:00:00.000Z', uptime: 3600.5, dependencies: { postgres: 'down', redis: 'up', mongo: 'off' } },
+};
+
 export function healthRoutes(controller: ReturnType<typeof createHealthController>): RouteDeclaration[] {
   return [
     defineRoute({
@@ -27,10 +34,10 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       summary: 'Liveness and dependency status (503 when PostgreSQL or Redis is down)',
       description: 'Anyone may call it. Reports whether the process is up and whether PostgreSQL, Redis and (when configured) MongoDB answer; 503 with status DEGRADED when one is down. Changes nothing.',
       tags: ['System'],
-      errors: ['SERVICE_UNAVAILABLE'],
       response: {
         status: 200,
         schema: healthResponse,
+        alsoAt: [degraded],
       },
       handler: controller.getHealth,
     }),
@@ -54,10 +61,10 @@ export function healthRoutes(controller: ReturnType<typeof createHealthControlle
       summary: 'Readiness: PostgreSQL and Redis are reachable (503 otherwise; for load balancers and container health)',
       description: 'Anyone may call it. Answers 200 when PostgreSQL and Redis are reachable and 503 otherwise, so a load balancer stops sending traffic. Changes nothing.',
       tags: ['System'],
-      errors: ['SERVICE_UNAVAILABLE'],
       response: {
         status: 200,
         schema: healthResponse,
+        alsoAt: [degraded],
       },
       handler: controller.getHealth,
     }),

@@ -3,9 +3,10 @@ import { ERROR_CODES, errorCodeEntry, type ErrorCode } from '../errors/error-cod
 import type { JsonSchema } from '../schemas/json-schema.js';
 import type { RouteDeclaration } from './route.js';
 
-const ERROR_ENVELOPE: JsonSchema = {
+/** Every 4xx/5xx JSON answer (error-handler's renderError); extra fields of an error may come before these. */
+export const ERROR_ENVELOPE: JsonSchema = {
   type: 'object',
-  required: ['status', 'message', 'errorCode'],
+  required: ['status', 'message', 'errorCode', 'code'],
   properties: {
     status: { type: 'boolean', const: false },
     message: { type: 'string' },
@@ -82,13 +83,21 @@ export function errorCodesOf(route: RouteDeclaration): ErrorCode[] {
 /** A route's codes grouped by their status (from the table), statuses ascending, codes in table order. */
 export function errorCodesByStatus(route: RouteDeclaration): Map<number, ErrorCode[]> {
   const mine = new Set(errorCodesOf(route));
+  // A status the route answers with its own schema (e.g. /health's 503 report) is not an error envelope there.
+  const ownSchema = new Set((route.response?.alsoAt ?? []).map((other) => other.status));
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
-    if (!mine.has(code)) continue;
     const status = ERROR_CODES[code].status;
+    if (!mine.has(code) || ownSchema.has(status)) continue;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return new Map([...byStatus].sort(([a], [b]) => a - b));
+}
+
+function retryHeaders(status: number): Record<string, unknown> {
+  const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
+  if (status === 429 || status === 423 || status === 503) headers['Retry-After'] = HEADER_REF('Retry-After');
+  return headers;
 }
 
 function errorResponse(status: number, codes: ErrorCode[]) {
@@ -100,8 +109,7 @@ function errorResponse(status: number, codes: ErrorCode[]) {
       { summary: c.message, value: { status: false, message: c.message, errorCode: status, code: c.code, requestId: '8f14e45f-ceea-467f-a0e6-2b5c4d0b1f3a' } },
     ]),
   );
-  const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
-  if (status === 429 || status === 423 || status === 503) headers['Retry-After'] = HEADER_REF('Retry-After');
+  const headers = retryHeaders(status);
   return {
     description: `Error envelope; \`errorCode\` is ${status}, \`code\` one of ${list}. Switch on \`code\`; the message may be more specific than the default.`,
     headers,
@@ -124,6 +132,11 @@ function responsesOf(route: RouteDeclaration) {
     [String(main.status)]: { description: main.description ?? 'Success', headers, ...(content ? { content } : {}) },
   };
   for (const [status, codes] of errorCodesByStatus(route)) responses[String(status)] = errorResponse(status, codes);
+  for (const other of main.alsoAt ?? []) {
+    const example = other.example ?? (main.schema ? exampleOf(main.schema) : undefined);
+    const otherContent = main.schema ? { [mediaType]: { schema: main.schema, example } } : undefined;
+    responses[String(other.status)] = { description: other.description, headers: retryHeaders(other.status), ...(otherContent ? { content: otherContent } : {}) };
+  }
   return responses;
 }
 

@@ -33,7 +33,14 @@ export interface RouteDeclaration {
   /** Extra middleware run after auth and before validation (e.g. multer for uploads, rate limits). */
   before?: RequestHandler[];
   /** Main success status and a JSON schema of the answer, for the OpenAPI document. */
-  response?: { status: number; description?: string; schema?: JsonSchema; contentType?: string };
+  response?: {
+    status: number;
+    description?: string;
+    schema?: JsonSchema;
+    contentType?: string;
+    /** Other statuses answered with this same schema instead of the error envelope (e.g. /health's 503 DEGRADED). */
+    alsoAt?: Array<{ status: number; description: string; example?: unknown }>;
+  };
   /**
    * Error codes this route can answer beyond those its auth, schemas, body and Idempotency-Key imply (see
    * `errorCodesOf` in openapi.ts); the statuses come from the table in src/errors/error-codes.ts.

@@ -33,8 +33,28 @@ function requireMediaType(route: RouteDeclaration): RequestHandler {
   };
 }
 
+/** Called with every JSON answer a declared route sends (tests check it against the declared schema; unset in production). */
+export type JsonAnswerObserver = (route: RouteDeclaration, status: number, body: unknown) => void;
+
+/** Lets `observe` see each JSON answer (errors rendered later included) before it is sent. */
+function observeJsonAnswers(route: RouteDeclaration, observe: JsonAnswerObserver): RequestHandler {
+  return (_req, res, next) => {
+    const send = res.json.bind(res);
+    res.json = (body: unknown) => {
+      observe(route, res.statusCode, body);
+      return send(body);
+    };
+    next();
+  };
+}
+
 /** Wires each declaration into Express: auth and body parsing → extra middleware → validation → controller. */
-export function buildRouter(routes: RouteDeclaration[], authenticators: Authenticators, jsonParser: RequestHandler): Router {
+export function buildRouter(
+  routes: RouteDeclaration[],
+  authenticators: Authenticators,
+  jsonParser: RequestHandler,
+  options: { observeJsonAnswers?: JsonAnswerObserver } = {},
+): Router {
   const router = express.Router();
   for (const route of routes) {
     const bodyHandling: RequestHandler[] = [];
@@ -48,6 +68,7 @@ export function buildRouter(routes: RouteDeclaration[], authenticators: Authenti
       route.auth === 'jwt' || route.auth === 'basic'
         ? [authenticators[route.auth], ...bodyHandling]
         : [...bodyHandling, authenticators[route.auth]];
+    if (options.observeJsonAnswers) chain.unshift(observeJsonAnswers(route, options.observeJsonAnswers));
     chain.push(...(route.before ?? []));
     chain.push(createValidator(route.schemas, { ignoreUnknownQuery: route.method === 'get' }));
     chain.push(async (req, res) => {

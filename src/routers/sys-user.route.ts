@@ -17,6 +17,7 @@ export function sysUserRoutes(controller: ReturnType<typeof createSysUserControl
         status: 200,
         schema: {
           type: 'object',
+          required: ['status', 'message', 'username', 'agent', 'changed', 'tokens_revoked'],
           properties: {
             status: { type: 'boolean' },
             message: { type: 'string' },

@@ -72,9 +72,16 @@ export const dataExportResponse: JsonSchema = {
   properties: {
     status: statusTrue,
     generated_at: dateTime,
-    account: { type: 'object', properties: { username: text, disabled: { type: 'boolean' }, created_at: dateTime } },
+    account: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['username', 'disabled', 'created_at'],
+      properties: { username: text, disabled: { type: 'boolean' }, created_at: dateTime },
+    },
     profile: {
       type: 'object',
+      additionalProperties: false,
+      required: ['full_name', 'email', 'email_verified', 'phone_number', 'profile_img', 'referral_code', 'agent', 'locale', 'created_at', 'updated_at'],
       properties: {
         full_name: text,
         email: nullableText,
@@ -88,7 +95,7 @@ export const dataExportResponse: JsonSchema = {
         updated_at: dateTime,
       },
     },
-    wallet: { type: 'object', properties: { balance: money, points: { type: 'integer' } } },
+    wallet: { type: 'object', additionalProperties: false, required: ['balance', 'points'], properties: { balance: money, points: { type: 'integer' } } },
     addresses: rows({ id, label: text, recipient_name: text, phone_number: text, address: text, is_default: { type: 'boolean' }, created_at: dateTime, updated_at: dateTime }),
     ledger: { ...rows(ledgerRow), description: 'every wallet movement (SUM(balance_delta) = wallet.balance)' },
     invoices: { ...rows(ledgerRow), description: 'the ledger rows that are Xendit invoices (top-ups and orders)' },
@@ -96,8 +103,15 @@ export const dataExportResponse: JsonSchema = {
     points_history: rows({ id, type: text, amount: { type: 'integer' }, description: nullableText, reference_id: nullableText, created_at: dateTime }),
     referrals: {
       type: 'object',
+      additionalProperties: false,
+      required: ['referred_by', 'referred'],
       properties: {
-        referred_by: { type: ['object', 'null'], properties: { referrer: text, ...referralRow } },
+        referred_by: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['referrer', ...Object.keys(referralRow)],
+          properties: { referrer: text, ...referralRow },
+        },
         referred: rows({ username: text, ...referralRow }),
       },
     },
@@ -111,6 +125,8 @@ export const dataExportResponse: JsonSchema = {
     },
     security: {
       type: 'object',
+      additionalProperties: false,
+      required: ['signed_out_everywhere_at', 'logged_out_sessions', 'deactivations', 'activity'],
       properties: {
         signed_out_everywhere_at: { ...nullableDateTime, description: 'the last time every token was revoked (password change, reset, deactivation)' },
         logged_out_sessions: rows({ created_at: dateTime, expires_at: dateTime }),

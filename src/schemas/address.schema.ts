@@ -45,6 +45,7 @@ export const setDefaultAddressBody = {
 
 export const addressSchema: JsonSchema = {
   type: 'object',
+  required: ['id', 'label', 'recipient_name', 'phone_number', 'address', 'is_default', 'created_at', 'updated_at'],
   properties: {
     id: { type: 'integer' },
     label: { type: 'string' },
@@ -61,10 +62,12 @@ export const addressListResponse: JsonSchema = { type: 'array', items: addressSc
 
 export const addressResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'address'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, address: addressSchema },
 };
 
 export const addressDeletedResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'default_address_id'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, default_address_id: { type: ['integer', 'null'] } },
 };

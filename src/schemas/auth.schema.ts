@@ -97,12 +97,13 @@ const statusTrue = { type: 'boolean', const: true } as const;
 
 export const loginResponse: JsonSchema = {
   type: 'object',
-  required: ['token', 'agent'],
+  required: ['token', 'agent', 'expires_at'],
   properties: { token: { type: 'string' }, agent: { type: 'boolean' }, expires_at: { type: 'string', format: 'date-time' } },
 };
 
 export const signUpResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'registration_token', 'token', 'mode', 'expires_in'],
   properties: {
     status: statusTrue,
     message,
@@ -123,6 +124,7 @@ export const checkEmailResponse: JsonSchema = {
 
 export const verifySignUpResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'username'],
   properties: { status: statusTrue, message, username: { type: 'string' } },
 };
 

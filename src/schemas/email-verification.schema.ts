@@ -15,6 +15,7 @@ export const confirmEmailQuery = {
 
 export const confirmEmailResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'username', 'email'],
   properties: {
     status: { type: 'boolean', const: true },
     message: { type: 'string' },
@@ -51,5 +52,6 @@ export const cancelEmailChangeQuery = {
 
 export const changeEmailResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' } },
 };

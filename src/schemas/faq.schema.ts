@@ -55,5 +55,12 @@ export const faqListResponse: JsonSchema = { type: 'array', items: faqSchema };
 
 export const faqResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'faq'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, faq: faqSchema },
+};
+
+export const faqDeletedResponse: JsonSchema = {
+  type: 'object',
+  required: ['status', 'message'],
+  properties: { status: { type: 'boolean', const: true }, message: { type: 'string' } },
 };

@@ -46,11 +46,13 @@ export const sendPushBody = {
 
 export const fcmMessageResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' } },
 };
 
 export const sendPushResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'success_count', 'failure_count', 'removed_tokens'],
   properties: {
     status: { type: 'boolean', const: true },
     message: { type: 'string' },

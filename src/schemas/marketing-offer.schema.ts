@@ -27,6 +27,7 @@ export const createMarketingOfferBody = {
 
 const offerSchema: JsonSchema = {
   type: 'object',
+  required: ['id', 'title', 'description', 'image_url', 'valid_until', 'is_active', 'created_at'],
   properties: {
     id: { type: 'integer' },
     title: { type: 'string' },
@@ -42,9 +43,14 @@ export const marketingOfferListResponse: JsonSchema = { type: 'array', items: of
 
 export const marketingOfferCreatedResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'offer'],
   properties: {
     status: { type: 'boolean', const: true },
     message: { type: 'string' },
-    offer: { ...offerSchema, properties: { ...(offerSchema.properties as object), username: { type: ['string', 'null'] } } },
+    offer: {
+      ...offerSchema,
+      required: [...(offerSchema.required as string[]), 'username'],
+      properties: { ...(offerSchema.properties as object), username: { type: ['string', 'null'] } },
+    },
   },
 };

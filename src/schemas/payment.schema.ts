@@ -49,6 +49,7 @@ export const systemCheckoutBody = {
 
 export const checkoutResponse: JsonSchema = {
   type: 'object',
+  required: ['invoice_id', 'external_id', 'invoice_url', 'amount', 'currency', 'status', 'description', 'expiry_date'],
   properties: {
     invoice_id: { type: 'string' },
     external_id: { type: 'string' },
@@ -112,6 +113,7 @@ export const invoiceCallbackBody = {
 
 export const callbackResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'outcome'],
   properties: {
     status: { type: 'boolean' },
     message: { type: 'string', enum: ['processed', 'ignored', 'rejected'] },
@@ -134,6 +136,7 @@ export const decreaseBody = {
 
 export const decreaseResponse: JsonSchema = {
   type: 'object',
+  required: ['transaction_id', 'amount', 'description', 'balance'],
   properties: { transaction_id: { type: 'string' }, amount: num, description: str, balance: num },
 };
 
@@ -162,6 +165,7 @@ export const cancelInvoiceBody = {
 
 export const publicInvoiceResponse: JsonSchema = {
   type: 'object',
+  required: ['invoice_id', 'status', 'amount', 'currency', 'description', 'invoice_url', 'expiry_date'],
   properties: {
     invoice_id: str,
     status: { type: 'string', enum: ['PENDING', 'PAID', 'SETTLED', 'EXPIRED'] },
@@ -175,6 +179,21 @@ export const publicInvoiceResponse: JsonSchema = {
 
 const ownInvoice: JsonSchema = {
   type: 'object',
+  required: [
+    'invoice_id',
+    'external_id',
+    'type',
+    'status',
+    'amount',
+    'currency',
+    'description',
+    'invoice_url',
+    'expiry_date',
+    'paid_at',
+    'payment_method',
+    'payment_channel',
+    'created_at',
+  ],
   properties: {
     invoice_id: strOrNull,
     external_id: str,
@@ -194,16 +213,19 @@ const ownInvoice: JsonSchema = {
 
 export const ownInvoiceResponse: JsonSchema = {
   ...ownInvoice,
+  required: [...(ownInvoice.required as string[]), 'xendit_status'],
   properties: { ...(ownInvoice.properties as object), xendit_status: str },
 };
 
 export const invoiceListResponse: JsonSchema = {
   type: 'object',
+  required: ['invoices', 'limit', 'offset'],
   properties: { invoices: { type: 'array', items: ownInvoice }, limit: { type: 'integer' }, offset: { type: 'integer' } },
 };
 
 export const cancelInvoiceResponse: JsonSchema = {
   type: 'object',
+  required: ['invoice_id', 'status'],
   properties: { invoice_id: str, status: { type: 'string', enum: ['EXPIRED'] } },
 };
 
@@ -216,7 +238,11 @@ export const bankListBody = {
 
 export const bankListResponse: JsonSchema = {
   type: 'array',
-  items: { type: 'object', properties: { bank_code: str, channel_code: str, name: str, category: str, type: str } },
+  items: {
+    type: 'object',
+    required: ['bank_code', 'channel_code', 'name', 'category', 'type'],
+    properties: { bank_code: str, channel_code: str, name: str, category: str, type: str },
+  },
 };
 
 export const paymentTypeListResponse: JsonSchema = {
@@ -224,11 +250,12 @@ export const paymentTypeListResponse: JsonSchema = {
   items: { type: 'object', required: ['code', 'name', 'category'], properties: { code: str, name: str, category: str } },
 };
 
+/** Totals over invoices, payouts and due referral bonuses. */
 export const syncResponse: JsonSchema = {
   type: 'object',
+  additionalProperties: false,
+  required: ['checked', 'updated', 'failed'],
   properties: {
-    invoices: { type: 'object', properties: { checked: { type: 'integer' }, updated: { type: 'integer' }, failed: { type: 'integer' } } },
-    payouts: { type: 'object', properties: { checked: { type: 'integer' }, updated: { type: 'integer' }, failed: { type: 'integer' } } },
     checked: { type: 'integer' },
     updated: { type: 'integer' },
     failed: { type: 'integer' },

@@ -28,6 +28,7 @@ export const bankAccountBody = {
 
 const bankAccount: JsonSchema = {
   type: 'object',
+  required: ['id', 'bank_code', 'bank_name', 'account_number', 'account_holder_name', 'created_at'],
   properties: {
     id: { type: 'integer' },
     bank_code: str,
@@ -48,7 +49,11 @@ export const idParams = {
   properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
 } as const;
 
-export const deletedResponse: JsonSchema = { type: 'object', properties: { id: { type: 'integer' }, deleted: { type: 'boolean' } } };
+export const deletedResponse: JsonSchema = {
+  type: 'object',
+  required: ['id', 'deleted'],
+  properties: { id: { type: 'integer' }, deleted: { type: 'boolean' } },
+};
 
 export const payoutBody = {
   type: 'object',
@@ -63,6 +68,19 @@ export const payoutBody = {
 
 const payout: JsonSchema = {
   type: 'object',
+  required: [
+    'payout_id',
+    'xendit_payout_id',
+    'amount',
+    'status',
+    'failure_code',
+    'bank_account_id',
+    'channel_code',
+    'destination',
+    'description',
+    'created_at',
+    'updated_at',
+  ],
   properties: {
     payout_id: str,
     xendit_payout_id: strOrNull,
@@ -78,10 +96,15 @@ const payout: JsonSchema = {
   },
 };
 
-export const payoutResponse: JsonSchema = { ...payout, properties: { ...(payout.properties as object), balance: num } };
+export const payoutResponse: JsonSchema = {
+  ...payout,
+  required: [...(payout.required as string[]), 'balance'],
+  properties: { ...(payout.properties as object), balance: num },
+};
 
 export const payoutListResponse: JsonSchema = {
   type: 'object',
+  required: ['payouts', 'limit', 'offset'],
   properties: { payouts: { type: 'array', items: payout }, limit: { type: 'integer' }, offset: { type: 'integer' } },
 };
 
@@ -123,5 +146,6 @@ export const payoutCallbackBody = {
 
 export const payoutCallbackResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'outcome'],
   properties: { status: { type: 'boolean' }, message: { type: 'string', enum: ['processed', 'ignored'] }, outcome: str },
 };

@@ -14,6 +14,7 @@ export const changePhoneBody = {
 
 export const changePhoneResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'expires_in'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, expires_in: { type: 'integer', description: 'seconds the code stays valid' } },
 };
 
@@ -26,5 +27,6 @@ export const verifyPhoneBody = {
 
 export const verifyPhoneResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'phone_number'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, phone_number: { type: 'string' } },
 };

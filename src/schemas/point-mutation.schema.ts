@@ -20,6 +20,7 @@ export const pointsHistoryResponse: JsonSchema = {
   type: 'array',
   items: {
     type: 'object',
+    required: ['id', 'type', 'amount', 'description', 'created_at'],
     properties: {
       id: { type: 'integer' },
       type: { type: 'string', enum: ['CREDIT', 'DEBIT'] },
@@ -32,6 +33,7 @@ export const pointsHistoryResponse: JsonSchema = {
 
 export const redeemPointsResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'transaction_id', 'points_redeemed', 'amount', 'balance', 'points'],
   properties: {
     status: { type: 'boolean', const: true },
     message: { type: 'string' },

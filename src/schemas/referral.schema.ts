@@ -4,6 +4,7 @@ export const referralHistoryResponse: JsonSchema = {
   type: 'array',
   items: {
     type: 'object',
+    required: ['username', 'referral_code', 'status', 'created_at', 'completed_at'],
     properties: {
       username: { type: 'string', description: 'the referred user' },
       referral_code: { type: 'string' },

@@ -47,6 +47,7 @@ export const profileResponse: JsonSchema = {
 
 export const profileImageResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'profile_img'],
   properties: { status: { type: 'boolean', const: true }, message: { type: 'string' }, profile_img: { type: 'string' } },
 };
 

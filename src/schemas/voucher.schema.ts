@@ -18,6 +18,7 @@ export const checkVoucherQuery = {
 
 export const redeemVoucherResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'message', 'username', 'voucher_code', 'discount_amount', 'redemption_no', 'redeemed_at'],
   properties: {
     status: { type: 'boolean', const: true },
     message: { type: 'string' },
@@ -31,6 +32,7 @@ export const redeemVoucherResponse: JsonSchema = {
 
 export const checkVoucherResponse: JsonSchema = {
   type: 'object',
+  required: ['status', 'voucher_code', 'redeemed', 'redemption_count'],
   properties: {
     status: { type: 'boolean', const: true },
     voucher_code: { type: 'string' },

@@ -6,8 +6,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
+import express from 'express';
+import supertest from 'supertest';
 import addFormatsModule from 'ajv-formats';
 import { ERROR_CODES } from '../../src/errors/error-codes.js';
+import { AppError } from '../../src/errors/app-error.js';
+import { createErrorHandler } from '../../src/middleware/error-handler.js';
+import type { RouteDeclaration } from '../../src/routers/route.js';
+import { buildRouter } from '../../src/routers/router-builder.js';
+import { createLogger } from '../../src/utilities/logger.js';
+import { createAnswerCheck } from '../helpers/answer-check.js';
 import { createServiceCredentials, createUser } from '../helpers/factories.js';
 import { useTestServer } from '../helpers/server.js';
 
@@ -68,6 +76,11 @@ describe('the API docs', () => {
       for (const status of errorStatuses) {
         const response = op.responses[status]!;
         const content = response.content!['application/json']!;
+        if (status === '503' && id.startsWith('GET /health')) {
+          // A degraded /health answers its report (status DEGRADED), not the error envelope.
+          assert.deepEqual(content.schema, op.responses['200']!.content!['application/json']!.schema, `${id} 503 is the health report`);
+          continue;
+        }
         assert.deepEqual(content.schema, { $ref: '#/components/schemas/Error' });
         const listed = response['x-error-codes'] ?? [];
         assert.ok(listed.length > 0, `${id} ${status} lists its codes`);
@@ -183,6 +196,64 @@ describe('the API docs', () => {
       assert.ok(ajv.validate(schema, res.body), `${call.method} ${call.path}: ${ajv.errorsText()} in ${JSON.stringify(res.body)}`);
       assert.ok(res.headers['x-request-id'], `${call.path} answers X-Request-Id`);
     }
+  });
+
+  it('every answer object schema declares required fields', async () => {
+    // Objects whose fields are all documented as optional; none today.
+    const allOptional = new Set<string>();
+    type Schema = { properties?: Record<string, Schema>; required?: string[]; items?: Schema; oneOf?: Schema[]; anyOf?: Schema[] };
+    const missing: string[] = [];
+    const walk = (schema: Schema | undefined, where: string): void => {
+      if (!schema || typeof schema !== 'object') return;
+      if (schema.properties) {
+        if (!(schema.required ?? []).length && !allOptional.has(where)) missing.push(where);
+        for (const [name, property] of Object.entries(schema.properties)) walk(property, `${where}.${name}`);
+      }
+      walk(schema.items, `${where}[]`);
+      for (const alternative of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) walk(alternative, `${where}|`);
+    };
+    for (const { id, op } of operationsOf(await openApi())) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        for (const [mediaType, content] of Object.entries(response.content ?? {})) {
+          if (mediaType.includes('json')) walk(content.schema as Schema, `${id} ${status}`);
+        }
+      }
+    }
+    assert.deepEqual(missing, [], 'answer objects without required fields');
+  });
+
+  it('when an answer drifts from its declared schema, then the answer check reports it', async () => {
+    const route: RouteDeclaration = {
+      method: 'get',
+      path: '/drift',
+      auth: 'none',
+      summary: 'drift',
+      tags: [],
+      errors: ['INVOICE_ALREADY_PAID'],
+      response: { status: 200, schema: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: { type: 'integer' }, name: { type: 'string' } } } },
+      handler: (req, res) => {
+        if (req.query.fail === 'conflict') throw new AppError('INVOICE_ALREADY_PAID');
+        if (req.query.fail === 'undeclared') throw new AppError('FAQ_NOT_FOUND');
+        res.json(req.query.extra ? { id: 1, name: 'a', leaked: true } : { id: 1 });
+      },
+    };
+    const pass: express.RequestHandler = (_req, _res, next) => next();
+    const check = createAnswerCheck();
+    const app = express();
+    app.set('query parser', 'simple');
+    app.use(buildRouter([route], { none: pass, jwt: pass, basic: pass, local: pass, 'callback-token': pass, 'registration-token': pass }, pass, { observeJsonAnswers: check.observe }));
+    app.use(createErrorHandler(createLogger('silent')));
+    const api = supertest(app);
+
+    await api.get('/drift').expect(200);
+    const [missingField] = check.take();
+    assert.match(missingField ?? '', /GET \/drift answered 200: .*must have required property 'name'/);
+    await api.get('/drift?extra=1').expect(200);
+    assert.match(check.take()[0] ?? '', /must NOT have additional properties/);
+    await api.get('/drift?fail=conflict').expect(409);
+    assert.deepEqual(check.take(), [], 'an error envelope with a declared code fits');
+    await api.get('/drift?fail=undeclared').expect(404);
+    assert.match(check.take()[0] ?? '', /GET \/drift answered 404: code FAQ_NOT_FOUND is not among the codes its docs list for 404/);
   });
 
   it('when GET /asyncapi.json is read, then it is an AsyncAPI 3.0 document of the payment-status channel with its events, payloads and auth', async () => {

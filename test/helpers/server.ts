@@ -1,6 +1,7 @@
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import supertest from 'supertest';
 import type { Config } from '../../config/index.js';
+import { createAnswerCheck } from './answer-check.js';
 import { createRecordingPushSender } from './recording-push.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { createLogger, type Logger } from '../../src/utilities/logger.js';
@@ -20,16 +21,24 @@ export interface TestContext {
   /** Every line the app logger and the access log wrote (for leak checks). */
   logs: string[];
   logger: Logger;
+  /** Sees every JSON answer of a declared route; a test whose answer does not fit its declared schema fails. */
+  answerCheck: ReturnType<typeof createAnswerCheck>;
+}
+
+/** Fails the running test (or hook) when an answer it caused does not fit the route's declared schema. */
+function assertAnswersFit(check: ReturnType<typeof createAnswerCheck>): void {
+  const violations = check.take();
+  if (violations.length) throw new Error(`answers that do not fit their declared schema:\n${violations.join('\n')}`);
 }
 
 /**
  * Starts the real server (port 0) on the test database and Redis db, with Xendit, SMSViro and SMTP served by
  * local stand-ins and a recording push sender. Registers before/after hooks; read the context inside tests.
  * `options.host` binds elsewhere than 127.0.0.1 (e.g. 0.0.0.0 to be reached on a LAN address); `server.url` stays on
- * 127.0.0.1.
+ * 127.0.0.1. Every JSON answer of a declared route is checked against the route's declared schema (see answer-check.ts).
  */
 export function useTestServer(overrides: Record<string, string> = {}, options: Partial<StartOptions> = {}): TestContext {
-  const ctx = {} as TestContext;
+  const ctx = { answerCheck: createAnswerCheck() } as TestContext;
   before(async () => {
     ctx.xendit = await startFakeXendit();
     ctx.sms = await startFakeSmsViro();
@@ -55,12 +64,15 @@ export function useTestServer(overrides: Record<string, string> = {}, options: P
       host: options.host ?? '127.0.0.1',
       overrides: { push: ctx.push, ...options.overrides },
       accessLogWrite: (line) => ctx.logs.push(line),
+      observeJsonAnswers: ctx.answerCheck.observe,
     });
     ctx.api = supertest(ctx.server.url);
   });
+  afterEach(() => assertAnswersFit(ctx.answerCheck));
   after(async () => {
     await ctx.server?.close();
     await Promise.allSettled([ctx.xendit?.close(), ctx.sms?.close(), ctx.smtp?.close()]);
+    assertAnswersFit(ctx.answerCheck);
   });
   return ctx;
 }
@@ -78,6 +90,7 @@ export function useSecondInstance(ctx: TestContext, overrides: Record<string, st
       port: 0,
       host: '127.0.0.1',
       overrides: { push: createRecordingPushSender() },
+      observeJsonAnswers: ctx.answerCheck.observe,
     });
   });
   after(async () => {
