@@ -3,11 +3,13 @@ import { AppError, ValidationError } from '../errors/app-error.js';
 import { localeOf, type Locale } from '../i18n/locale.js';
 import { t } from '../i18n/translate.js';
 import { clientOf, inputOf, registrationOf, serviceOf, userOf } from '../middleware/request-context.js';
+import type { AuthService } from '../services/auth.service.js';
 import type { PasswordService } from '../services/password.service.js';
 import type { RegistrationService, SignUpInput } from '../services/registration.service.js';
 import type { SessionService } from '../services/session.service.js';
 
 export interface AuthControllerDeps {
+  auth: AuthService;
   registration: RegistrationService;
   passwords: PasswordService;
   sessions: SessionService;
@@ -41,12 +43,19 @@ export function sendPage(res: Response, status: number, title: string, body: str
 export const pageText = (res: Response, text: string) => escapeHtml(t(localeOf(res), text));
 
 export function createAuthController(deps: AuthControllerDeps) {
-  const { registration, passwords, sessions } = deps;
+  const { auth, registration, passwords, sessions } = deps;
   return {
-    /** POST /auth: the local authenticator already checked the password and signed the token. */
-    login(_req: Request, res: Response) {
-      const user = userOf(res);
-      res.json({ token: user.token, agent: user.agent, expires_at: expiresAt(user.exp) });
+    /** POST /auth: checks username-or-email + password and starts a session. */
+    async login(req: Request, res: Response) {
+      const { body } = inputOf<{ username: string; password: string; device_name?: string }>(res);
+      const result = await auth.login({
+        identifier: body.username,
+        password: body.password,
+        ip: ipOf(req),
+        device: body.device_name,
+        userAgent: req.get('user-agent'),
+      });
+      res.json({ token: result.token, agent: result.agent, expires_at: expiresAt(result.exp) });
     },
 
     async signUp(req: Request, res: Response) {
