@@ -152,10 +152,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
   }
 
-  // Socket.io is attached before listen, so its publisher exists before the services that publish.
-  const httpServer = createServer();
-  httpServer.keepAliveTimeout = 65_000;
-  const io = new SocketServer(httpServer, {
+  // Socket.io exists before the services that publish to it; it is attached to the HTTP server once the app exists
+  // (engine.io must wrap the app's request listener to take its own /socket.io/ requests).
+  const io = new SocketServer({
     cors: { origin: config.server.corsOrigins, credentials: true },
     adapter: createAdapter(pubClient, subClient),
   });
@@ -206,7 +205,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     accessLogWrite: options.accessLogWrite,
     accessLogColours: options.accessLogColours,
   });
-  httpServer.on('request', app);
+  const httpServer = createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+  io.attach(httpServer);
 
   let sessionRouting: EngineSessionRouting;
   try {
