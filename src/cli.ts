@@ -389,7 +389,7 @@ function paymentsOf(ctx: CliContext) {
     gatewayLog,
     checkoutBudget: createCheckoutBudgetService({ redis: ctx.redis, budgets: ctx.config.budgets }),
     invoiceListXenditReads: ctx.config.budgets.invoiceListXenditReads,
-    hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
+    referrals,
     anomalies,
   });
   const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push, anomalies });

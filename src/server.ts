@@ -12,18 +12,16 @@ import { createGatewayLog } from './models/gateway-log.js';
 import { createMailer } from './integrations/mailer.js';
 import { createSmsSender } from './integrations/sms.js';
 import { createXenditGateway } from './integrations/xendit.js';
-import { createAuthenticators, createLocalLogin, createRegistrationTokenAuth } from './middleware/passport.js';
+import { createAuthenticators } from './middleware/passport.js';
 import { migrateUp } from './migrations/index.js';
 import { createDatabase, ensureDatabaseExists, withMigrationLock, type Database } from './models/index.js';
 import { createRedis } from './models/redis.js';
 import { buildRoutes } from './routers/index.js';
 import type { JsonAnswerObserver } from './routers/router-builder.js';
-import { loginBody } from './schemas/auth.schema.js';
 import { isOriginalDatabase } from './services/adoption.service.js';
 import { createServices, type Clients, type Services } from './services/index.js';
 import { createMetrics, type Metrics, type PoolStats } from './services/metrics.service.js';
-import type { PaymentStatusPublisher } from './services/realtime.js';
-import { attachPaymentStatusSocket } from './socket/payment-status.socket.js';
+import { attachPaymentStatusSocket, createPaymentStatusPublisher } from './socket/payment-status.socket.js';
 import { routeEngineSessions, type EngineSessionRouting } from './socket/engine-session-routing.js';
 import { scheduleXenditSync } from './scheduler/xendit.scheduler.js';
 import { scheduleAccountErasure } from './scheduler/account-erasure.scheduler.js';
@@ -134,7 +132,10 @@ async function connectRedis(redis: Redis, config: Config): Promise<void> {
   }
 }
 
-/** Builds the whole graph (clients → services → app), listens, attaches Socket.io and the scheduler. */
+/**
+ * The composition root: builds the whole graph in order (database and Redis → HTTP server, Socket.io and its
+ * publisher → clients → services → socket handshake, authenticators, app), then listens and starts the schedulers.
+ */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   // The upload folder is not in git; make sure it exists before the static route and uploads use it.
@@ -154,8 +155,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
   }
 
-  // Socket.io is attached after the HTTP server exists; services publish through this late-bound holder.
-  const realtime: { target?: PaymentStatusPublisher } = {};
+  // Socket.io exists before the services that publish to it; it is attached to the HTTP server once the app exists
+  // (engine.io must wrap the app's request listener to take its own /socket.io/ requests).
+  const io = new SocketServer({
+    cors: { origin: config.server.corsOrigins, credentials: true },
+    adapter: createAdapter(pubClient, subClient),
+  });
+  const paymentStatus = createPaymentStatusPublisher(io, logger);
   // One registry per app: tests that boot several apps in a process never share counters.
   const metrics = createMetrics({ pool: () => poolStatsOf(db) });
   const clients: Clients = {
@@ -169,31 +175,28 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sms: metrics.countOtpSends(options.overrides?.sms ?? createSmsSender(config.sms, logger, { isProduction: config.isProduction })),
     push: options.overrides?.push ?? createFirebasePushSender(config.firebase, logger),
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
-    realtime: {
-      publish: (username, update) => realtime.target?.publish(username, update),
-      disconnectToken: (jti, atMs) => realtime.target?.disconnectToken?.(jti, atMs),
-      disconnectSession: (sid) => realtime.target?.disconnectSession?.(sid),
-      disconnectUser: (username) => realtime.target?.disconnectUser?.(username),
-    },
+    realtime: paymentStatus,
   };
+  // Releases what was opened when a later step of the start fails (quit waits for the adapter's subscribe replies).
+  const releaseAll = async () => {
+    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
+    await Promise.allSettled([redis, pubClient, subClient].map(closeRedis));
+  };
+
   let services: Services;
   try {
     services = createServices(clients);
   } catch (error) {
     // e.g. an invalid voucher file: release what was opened before reporting it.
-    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
-    for (const client of [redis, pubClient, subClient]) client.disconnect();
+    await releaseAll();
     throw error;
   }
+  attachPaymentStatusSocket(io, { tokens: services.tokens, logger, channel: paymentStatus });
   const authenticators = createAuthenticators({
     tokens: services.tokens,
     apiKeys: services.apiKeys,
     callbackToken: config.xendit.callbackToken,
-    localLogin: createLocalLogin(async (input) => {
-      const result = await services.auth.login(input);
-      return { kind: 'user', username: result.username, agent: result.agent, jti: result.jti, sid: result.sid, exp: result.exp, token: result.token };
-    }, loginBody),
-    registrationToken: createRegistrationTokenAuth((token) => services.registration.authenticate(token)),
+    registrationToken: (token) => services.registration.authenticate(token),
   });
   const app = createApp({
     config,
@@ -206,20 +209,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     accessLogColours: options.accessLogColours,
     observeJsonAnswers: options.observeJsonAnswers,
   });
-
   const httpServer = createServer(app);
   httpServer.keepAliveTimeout = 65_000;
-  const io = new SocketServer(httpServer, {
-    cors: { origin: config.server.corsOrigins, credentials: true },
-    adapter: createAdapter(pubClient, subClient),
-  });
-  realtime.target = attachPaymentStatusSocket(io, { tokens: services.tokens, logger });
+  io.attach(httpServer);
+
   let sessionRouting: EngineSessionRouting;
   try {
     sessionRouting = await routeEngineSessions(httpServer, io, { dir: config.server.socketPeerDir, logger });
   } catch (error) {
-    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
-    for (const client of [redis, pubClient, subClient]) client.disconnect();
+    await releaseAll();
     throw new StartupError(`SOCKET_PEER_DIR ${config.server.socketPeerDir} cannot hold the Socket.io peer socket: ${(error as Error).message}`, error);
   }
 
@@ -244,8 +242,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       metricsServer = await listenForMetrics(metrics, config.metrics.port, config.metrics.host);
     } catch (error) {
       httpServer.close();
-      await Promise.allSettled([sessionRouting.close(), db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
-      for (const client of [redis, pubClient, subClient]) client.disconnect();
+      await sessionRouting.close();
+      await releaseAll();
       throw new StartupError(`METRICS_PORT ${config.metrics.port} on ${config.metrics.host} cannot be listened on: ${(error as Error).message}`, error);
     }
   }

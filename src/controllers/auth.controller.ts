@@ -15,11 +15,13 @@ import type {
   updatePasswordBody,
   verifySignUpBody,
 } from '../schemas/auth.schema.js';
+import type { AuthService } from '../services/auth.service.js';
 import type { PasswordService } from '../services/password.service.js';
 import type { RegistrationService } from '../services/registration.service.js';
 import type { SessionService } from '../services/session.service.js';
 
 export interface AuthControllerDeps {
+  auth: AuthService;
   registration: RegistrationService;
   passwords: PasswordService;
   sessions: SessionService;
@@ -53,11 +55,18 @@ export function sendPage(res: Response, status: number, title: string, body: str
 export const pageText = (res: Response, text: string) => escapeHtml(t(localeOf(res), text));
 
 export function createAuthController(deps: AuthControllerDeps) {
-  const { registration, passwords, sessions } = deps;
+  const { auth, registration, passwords, sessions } = deps;
   return {
-    /** POST /auth: the local authenticator already checked the password and signed the token. */
-    login({ principal: user }: RequestInput<'local', { body: typeof loginBody }>, _req: Request, res: Response) {
-      res.json({ token: user.token, agent: user.agent, expires_at: expiresAt(user.exp) });
+    /** POST /auth: checks username-or-email + password and starts a session. */
+    async login({ body }: RequestInput<'local', { body: typeof loginBody }>, req: Request, res: Response) {
+      const result = await auth.login({
+        identifier: body.username,
+        password: body.password,
+        ip: ipOf(req),
+        device: body.device_name,
+        userAgent: req.get('user-agent'),
+      });
+      res.json({ token: result.token, agent: result.agent, expires_at: expiresAt(result.exp) });
     },
 
     async signUp({ body }: RequestInput<'none', { body: typeof signUpBody }>, req: Request, res: Response) {

@@ -3,19 +3,18 @@ import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { Strategy as LocalStrategy } from 'passport-local';
-import { AppError, ValidationError } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { ApiKeyService } from '../services/api-key.service.js';
 import { JWT_ALGORITHM, type AccessTokenPayload, type TokenService } from '../services/token.service.js';
 import { setPrincipal, type PRINCIPAL_KIND_BY_AUTH, type Principal } from './request-context.js';
-import { createValidator } from './validator.js';
 
 /**
  * How a route authenticates:
  * - none: public
  * - jwt: `Authorization: Bearer <token>` for a signed-in user
  * - basic: `Authorization: Basic base64(holder:apiKey)` for internal services
- * - local: username/email + password in the body (POST /auth only)
+ * - local: username/email + password in the body (POST /auth only); the route's controller checks them through the
+ *   auth service, so this guard lets the request through to validation
  * - callback-token: Xendit's `x-callback-token`
  * - registration-token: the token POST /signup answered (Bearer, body `token` or `?token=`)
  */
@@ -27,10 +26,8 @@ export interface AuthDeps {
   tokens: TokenService;
   apiKeys: ApiKeyService;
   callbackToken: string;
-  /** POST /auth: username-or-email + password → principal; throws the seed's errors (createLocalLogin). */
-  localLogin: RequestHandler;
-  /** The registration token POST /signup answered (createRegistrationTokenAuth). */
-  registrationToken: RequestHandler;
+  /** Resolves the registration token POST /signup answered; throws 401 for an unknown or expired one, 409 for a used one. */
+  registrationToken: (token: string) => Promise<{ registrationId: string }>;
 }
 
 const BEARER = /^Bearer [A-Za-z0-9._~+/-]+=*$/;
@@ -54,43 +51,12 @@ function sameSecret(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Checks username-or-email + password and signs a token, or throws the seed's errors (422/403/429). */
-export type PasswordLogin = (input: { identifier: string; password: string; ip: string; device?: string; userAgent?: string }) => Promise<Extract<Principal, { kind: 'user' }>>;
-
-/**
- * The seed's passport.PassportLocal for POST /auth: the body is validated against `bodySchema` first (so bad input
- * never counts as a failed login), then passport-local hands username + password to `login`, whose principal
- * (with the freshly signed token) the controller answers with.
- */
-export function createLocalLogin(login: PasswordLogin, bodySchema: Record<string, unknown>): RequestHandler {
-  const instance = new passport.Passport();
-  instance.use(
-    'local',
-    new LocalStrategy(
-      { usernameField: 'username', passwordField: 'password', passReqToCallback: true, session: false },
-      (req: Request, identifier: string, password: string, done: (err: unknown, user?: Principal | false) => void) => {
-        const body: unknown = req.body;
-        const device = body && typeof body === 'object' ? (body as { device_name?: unknown }).device_name : undefined;
-        login({ identifier, password, ip: req.ip ?? 'unknown', device: typeof device === 'string' ? device : undefined, userAgent: req.get('user-agent') }).then(
-          (principal) => done(null, principal),
-          (error: unknown) => done(error),
-        );
-      },
-    ),
-  );
-  const validateBody = createValidator({ body: bodySchema });
-  const authenticate = authenticateWith(instance, 'local', () => new ValidationError([{ field: 'body', message: 'username and password are required' }]));
-  return (req, res, next) => {
-    validateBody(req, res, (error?: unknown) => (error ? next(error) : authenticate(req, res, next)));
-  };
-}
-
 /**
  * The 'registration-token' guard: the token POST /signup answered (or the mailed link token), taken from
  * `Authorization: Bearer`, the body's `token` or `?token=` (the seed's verifyToken). `resolve` throws 401 for an
  * unknown or expired token and 409 for one already used.
  */
-export function createRegistrationTokenAuth(resolve: (token: string) => Promise<{ registrationId: string }>): RequestHandler {
+function createRegistrationTokenAuth(resolve: AuthDeps['registrationToken']): RequestHandler {
   return (req, res, next) => {
     const header = req.headers.authorization;
     const body: unknown = req.body;
@@ -117,7 +83,7 @@ export function createRegistrationTokenAuth(resolve: (token: string) => Promise<
   };
 }
 
-/** Builds one authenticator per AuthKind from the seed's three Passport strategies plus Xendit's callback token. */
+/** Builds one authenticator per AuthKind: Passport's jwt and basic strategies, Xendit's callback token, the registration token. */
 export function createAuthenticators(deps: AuthDeps): Authenticators {
   const instance = new passport.Passport();
 
@@ -184,7 +150,7 @@ export function createAuthenticators(deps: AuthDeps): Authenticators {
       setPrincipal(res, { kind: 'gateway' });
       next();
     },
-    local: deps.localLogin,
-    'registration-token': deps.registrationToken,
+    local: (_req, _res, next) => next(),
+    'registration-token': createRegistrationTokenAuth(deps.registrationToken),
   };
 }

@@ -15,7 +15,8 @@ export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 export const PRINCIPAL_KIND_BY_AUTH = {
   none: undefined,
   jwt: 'user',
-  local: 'user',
+  // A password login has no principal yet: its handler checks the password.
+  local: undefined,
   basic: 'service',
   'callback-token': 'gateway',
   'registration-token': 'registration',

@@ -54,7 +54,7 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ...voucherRoutes(createVoucherController(services.vouchers)),
     ...fcmRoutes(createFcmController(services.fcm)),
     ...faqRoutes(createFaqController(services.faqs)),
-    ...authRoutes(createAuthController({ registration: services.registration, passwords: services.passwords, sessions: services.sessions })),
+    ...authRoutes(createAuthController({ auth: services.auth, registration: services.registration, passwords: services.passwords, sessions: services.sessions })),
     ...qrCodeRoutes(createQrCodeController(services.qrCodes)),
     ...sysUserRoutes(createSysUserController(services.agents)),
     ...paymentRoutes(

@@ -57,7 +57,7 @@ export interface Clients {
   sms: SmsSender;
   push: PushSender;
   gatewayLog: GatewayLog;
-  /** Late-bound: Socket.io is attached after the HTTP server exists. */
+  /** The payment-status channel (Socket.io), built before the services that publish to it. */
   realtime: PaymentStatusPublisher;
   /** This app's Prometheus registry and metrics. */
   metrics: Metrics;
@@ -157,7 +157,7 @@ export function createServices(clients: Clients) {
     gatewayLog: clients.gatewayLog,
     checkoutBudget: createCheckoutBudgetService({ redis, budgets: config.budgets }),
     invoiceListXenditReads: config.budgets.invoiceListXenditReads,
-    hooks: { completeReferral: (username, topUp) => referrals.completeReferral(username, topUp) },
+    referrals,
     anomalies,
     metrics,
   });

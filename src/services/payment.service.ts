@@ -22,6 +22,7 @@ import { compareDecimal, formatRupiah, generateDateCodedId, isValidAmount, toDec
 import type { Logger } from '../utilities/logger.js';
 import type { CheckoutBudgetService } from './checkout-budget.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
+import type { ReferralService } from './referral.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 import type { CallbackOutcome, Metrics } from './metrics.service.js';
 import type { ProgressReport } from '../utilities/progress.js';
@@ -102,11 +103,8 @@ export interface PaymentServiceDeps {
   checkoutBudget: CheckoutBudgetService;
   /** At most this many pending invoices are re-read from Xendit per GET /invoice/list/xendit. */
   invoiceListXenditReads: number;
-  /**
-   * Late-bound hooks run after a top-up is paid and committed (never inside the money transaction).
-   * `completeReferral` comes from the referral service (it starts the referral's payout hold); it may be absent.
-   */
-  hooks: { completeReferral?: (username: string, topUp: { transactionId: string }) => Promise<unknown> };
+  /** Told after a top-up is paid and committed (never inside the money transaction): it starts the referral's payout hold. */
+  referrals: Pick<ReferralService, 'completeReferral'>;
   /** Where a PAID after a local EXPIRED is recorded for operators. */
   anomalies: PaymentAnomalyService;
   metrics?: Pick<Metrics, 'callbacks'>;
@@ -190,10 +188,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     } catch (error) {
       logger.warn('payment status publish failed', error);
     }
-    if (row.type === 'TOPUP' && change === 'paid' && deps.hooks.completeReferral) {
+    if (row.type === 'TOPUP' && change === 'paid') {
       // Awaited (it is a quick database step) but never fatal: the money is already committed.
       try {
-        await deps.hooks.completeReferral(row.username, { transactionId: row.id });
+        await deps.referrals.completeReferral(row.username, { transactionId: row.id });
       } catch (error) {
         logger.error('completing the referral after a paid top-up failed', { username: row.username, transactionId: row.id, error });
       }

@@ -35,19 +35,17 @@ function handshakeToken(handshake: Socket['handshake']): string | undefined {
   return BEARER.exec(handshake.headers.authorization ?? '')?.[1];
 }
 
-/**
- * The seed's payment-status channel on the default namespace. The handshake must carry a valid JWT (`auth.token`,
- * a `token` query parameter or an `Authorization: Bearer` header); a client may subscribe only to its own username. A socket lives no longer than its token: it is
- * closed when the token expires, when it is revoked (on every instance, through the Redis adapter), and every
- * subscribe checks the token again.
- */
-export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenService; logger: Logger }): PaymentStatusPublisher {
-  const refusal = (error: unknown) => {
-    const status = error instanceof AppError ? error.status : 500;
-    if (status >= 500) deps.logger.error('socket token check failed', error);
-    return { status, message: status === 401 ? 'A valid token is required' : 'Try again later' };
-  };
+/** The live channel's publishing side, which services receive; `trackTokenEnd` lets this instance's sockets follow a token's end. */
+export interface PaymentStatusChannel extends Required<PaymentStatusPublisher> {
+  /** Registers how a socket of `jti` on this instance is closed earlier; returns the unregistration. */
+  trackTokenEnd(jti: string, rearm: (atMs: number) => void): () => void;
+}
 
+/**
+ * Publishes payment updates and closes revoked sockets (on every instance, through the Redis adapter). It needs only
+ * the io instance, so it exists before the services that publish; `attachPaymentStatusSocket` adds the handshake.
+ */
+export function createPaymentStatusPublisher(io: Server, logger: Logger): PaymentStatusChannel {
   // Per instance: re-arm the expiry of this instance's sockets of a token (its /extend grace ends earlier).
   const rearmers = new Map<string, Set<(atMs: number) => void>>();
   const endTokenLocally = (jti: string, atMs: number) => {
@@ -56,6 +54,55 @@ export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenServi
   io.on(TOKEN_ENDS_EVENT, (jti: unknown, atMs: unknown) => {
     if (typeof jti === 'string' && typeof atMs === 'number') endTokenLocally(jti, atMs);
   });
+
+  // The Redis adapter forwards these to every instance; a failure to reach Redis must not fail the revocation itself
+  // (the revocation is already recorded, and every subscribe re-checks the token).
+  const disconnectRoom = (room: string) => {
+    try {
+      io.in(room).disconnectSockets(true);
+    } catch (error) {
+      logger.warn('could not close revoked sockets on every instance', { reason: (error as Error).message });
+    }
+  };
+
+  return {
+    publish(username, update) {
+      io.to(roomOf(username)).emit(PAYMENT_STATUS_EVENT, update);
+    },
+    disconnectToken: (jti, atMs) => {
+      if (atMs <= Date.now()) return disconnectRoom(tokenRoomOf(jti));
+      endTokenLocally(jti, atMs);
+      try {
+        io.serverSideEmit(TOKEN_ENDS_EVENT, jti, atMs);
+      } catch (error) {
+        logger.warn('could not tell other instances when a replaced token ends', { reason: (error as Error).message });
+      }
+    },
+    disconnectSession: (sid) => disconnectRoom(sessionRoomOf(sid)),
+    disconnectUser: (username) => disconnectRoom(userRoomOf(username)),
+    trackTokenEnd(jti, rearm) {
+      rearmers.set(jti, (rearmers.get(jti) ?? new Set()).add(rearm));
+      return () => {
+        const own = rearmers.get(jti);
+        own?.delete(rearm);
+        if (own?.size === 0) rearmers.delete(jti);
+      };
+    },
+  };
+}
+
+/**
+ * The seed's payment-status channel on the default namespace. The handshake must carry a valid JWT (`auth.token`,
+ * a `token` query parameter or an `Authorization: Bearer` header); a client may subscribe only to its own username. A socket lives no longer than its token: it is
+ * closed when the token expires, when it is revoked (on every instance, through the Redis adapter), and every
+ * subscribe checks the token again.
+ */
+export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenService; logger: Logger; channel: PaymentStatusChannel }): void {
+  const refusal = (error: unknown) => {
+    const status = error instanceof AppError ? error.status : 500;
+    if (status >= 500) deps.logger.error('socket token check failed', error);
+    return { status, message: status === 401 ? 'A valid token is required' : 'Try again later' };
+  };
 
   io.use((socket, next) => {
     const token = handshakeToken(socket.handshake);
@@ -93,12 +140,10 @@ export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenServi
       usableUntilMs = Math.min(usableUntilMs, atMs);
       armExpiry();
     };
-    rearmers.set(jti, (rearmers.get(jti) ?? new Set()).add(rearm));
+    const untrack = deps.channel.trackTokenEnd(jti, rearm);
     socket.on('disconnect', () => {
       clearTimeout(expiry);
-      const own = rearmers.get(jti);
-      own?.delete(rearm);
-      if (own?.size === 0) rearmers.delete(jti);
+      untrack();
     });
 
     const requestedUsername = (payload: unknown) =>
@@ -135,31 +180,4 @@ export function attachPaymentStatusSocket(io: Server, deps: { tokens: TokenServi
       if (typeof ack === 'function') (ack as (r: unknown) => void)({ status: requested === username });
     });
   });
-
-  // The Redis adapter forwards these to every instance; a failure to reach Redis must not fail the revocation itself
-  // (the revocation is already recorded, and every subscribe re-checks the token).
-  const disconnectRoom = (room: string) => {
-    try {
-      io.in(room).disconnectSockets(true);
-    } catch (error) {
-      deps.logger.warn('could not close revoked sockets on every instance', { reason: (error as Error).message });
-    }
-  };
-
-  return {
-    publish(username, update) {
-      io.to(roomOf(username)).emit(PAYMENT_STATUS_EVENT, update);
-    },
-    disconnectToken: (jti, atMs) => {
-      if (atMs <= Date.now()) return disconnectRoom(tokenRoomOf(jti));
-      endTokenLocally(jti, atMs);
-      try {
-        io.serverSideEmit(TOKEN_ENDS_EVENT, jti, atMs);
-      } catch (error) {
-        deps.logger.warn('could not tell other instances when a replaced token ends', { reason: (error as Error).message });
-      }
-    },
-    disconnectSession: (sid) => disconnectRoom(sessionRoomOf(sid)),
-    disconnectUser: (username) => disconnectRoom(userRoomOf(username)),
-  };
 }
