@@ -15,12 +15,7 @@ import type { PaymentService } from '../services/payment.service.js';
 import type { WalletService } from '../services/wallet.service.js';
 import type { SyncSummary } from '../services/sync-lock.service.js';
 import { AppError } from '../errors/app-error.js';
-
-/** Answers an Idempotency-Key-wrapped result, marking replays. */
-function sendIdempotent(res: Response, result: { status: number; body: unknown; replayed: boolean }): void {
-  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-  res.status(result.status).json(result.body);
-}
+import { sendIdempotent } from './idempotent-answer.js';
 
 export function createPaymentController(deps: {
   payments: PaymentService;

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { sendIdempotent } from './idempotent-answer.js';
 import { clientOf, type RequestInput } from '../middleware/request-context.js';
 import type { pageQuery } from '../schemas/payment.schema.js';
 import type { bankAccountBody, idParams, payoutBody, payoutCallbackBody } from '../schemas/payout.schema.js';
@@ -46,8 +47,7 @@ export function createPayoutController(deps: {
           resume: async (id) => ({ status: 201, body: await payouts.describeOwnPayout(username, id) }),
         },
       );
-      if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(result.status).json(result.body);
+      sendIdempotent(res, result);
     },
 
     async listPayouts({ query, principal }: RequestInput<'jwt', { query: typeof pageQuery }>, _req: Request, res: Response) {

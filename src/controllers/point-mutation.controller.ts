@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { sendIdempotent } from './idempotent-answer.js';
 import type { RequestInput } from '../middleware/request-context.js';
 import type { pointsHistoryQuery, redeemPointsBody } from '../schemas/point-mutation.schema.js';
 import type { IdempotencyService } from '../services/idempotency.service.js';
@@ -17,8 +18,7 @@ export function createPointMutationController(points: PointMutationService, idem
         { username, scope: 'points:redeem', key: req.get('Idempotency-Key'), request: body },
         async (t) => ({ status: 200, body: { status: true, message: 'Points redeemed', ...(await points.redeem(username, body.points, t)) } }),
       );
-      if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(result.status).json(result.body);
+      sendIdempotent(res, result);
     },
   };
 }

@@ -229,11 +229,6 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   // The one idempotent, forward-only state machine
   // ---------------------------------------------------------------------------------------------------------
 
-  /**
-   * Applies what Xendit says about an invoice. Exactly one concurrent caller can flip a row; only that caller credits
-   * (top-ups) and notifies. A paid status whose amount or currency disagrees with what we stored is refused
-   * (`rejected`, logged as an error, nothing credited).
-   */
   /** A forward-only status move with no money involved: only a row still in `from` moves (the guard against replays). */
   async function moveStatus(id: string, from: string, to: string): Promise<TransactionRow | undefined> {
     const rows = await sequelize.query<TransactionRow>(
@@ -243,6 +238,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return rows[0];
   }
 
+  /**
+   * Applies what Xendit says about an invoice. Exactly one concurrent caller can flip a row; only that caller credits
+   * (top-ups) and notifies. A paid status whose amount or currency disagrees with what we stored is refused
+   * (`rejected`, logged as an error, nothing credited).
+   */
   async function applyInvoiceUpdate(update: InvoiceUpdate, source: UpdateSource): Promise<{ outcome: ApplyOutcome; row?: TransactionRow }> {
     let row = await findInvoiceRow(update.invoiceId);
     if (!row && update.externalId) {
