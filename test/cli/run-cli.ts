@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { TEST_ENV } from '../helpers/test-config.js';
 
@@ -6,6 +7,12 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** 60 s on an idle machine, longer in proportion when the machine is busier than its cores (a loaded CI box). */
+function cliTimeoutMs(): number {
+  const busy = loadavg()[0]! / availableParallelism();
+  return Math.round(60_000 * Math.max(1, Math.min(busy, 5)));
 }
 
 /**
@@ -27,7 +34,7 @@ export function runCliProcess(args: string[], env: Record<string, string> = {}):
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), cliTimeoutMs());
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
