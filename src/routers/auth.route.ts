@@ -47,7 +47,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: signUpBody },
       response: { status: 201, schema: signUpResponse },
-      errors: ['PHONE_REQUIRED', 'PHONE_FORMAT_INVALID', 'REFERRAL_CODE_NOT_FOUND', 'USERNAME_TAKEN', 'EMAIL_ALREADY_REGISTERED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
+      errors: ['PHONE_REQUIRED', 'PHONE_FORMAT_INVALID', 'REFERRAL_CODE_NOT_FOUND', 'USERNAME_TAKEN', 'EMAIL_ALREADY_REGISTERED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY'],
       handler: controller.signUp,
     }),
     defineRoute({
@@ -96,7 +96,7 @@ export function authRoutes(controller: ReturnType<typeof createAuthController>):
       tags: TAGS,
       schemas: { body: resendOtpBody },
       response: { status: 200, schema: statusMessageResponse },
-      errors: ['ACCOUNT_ALREADY_VERIFIED', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
+      errors: ['ACCOUNT_ALREADY_VERIFIED', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY'],
       handler: controller.resendOtp,
     }),
     defineRoute({

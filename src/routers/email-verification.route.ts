@@ -48,7 +48,7 @@ export function emailVerificationRoutes(controller: ReturnType<typeof createEmai
       tags: ['Profile'],
       schemas: { body: changeEmailBody },
       response: { status: 200, schema: changeEmailResponse },
-      errors: ['USER_NOT_FOUND', 'EMAIL_ALREADY_REGISTERED', 'EMAIL_ALREADY_CONFIRMED', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
+      errors: ['USER_NOT_FOUND', 'EMAIL_ALREADY_REGISTERED', 'EMAIL_ALREADY_CONFIRMED', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY'],
       handler: controller.requestEmailChange,
     }),
     defineRoute({

@@ -35,7 +35,7 @@ export function fcmRoutes(controller: ReturnType<typeof createFcmController>): R
       description: 'An internal service (Basic API key). Sends a push notification to every registered device of a user; tokens Firebase reports invalid are deleted.',
       tags: ['Push'],
       schemas: { body: sendPushBody },
-      errors: ['USER_NOT_FOUND', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
+      errors: ['USER_NOT_FOUND', 'BAD_GATEWAY'],
       response: { status: 200, schema: sendPushResponse },
       handler: controller.send,
     }),

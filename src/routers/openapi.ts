@@ -73,7 +73,8 @@ const AUTH_ERROR_CODES: Record<RouteDeclaration['auth'], ErrorCode[]> = {
 
 /** Every error code a route can answer: its declared ones plus those its auth, schemas, body, headers and the server imply. */
 export function errorCodesOf(route: RouteDeclaration): ErrorCode[] {
-  const codes = new Set<ErrorCode>([...AUTH_ERROR_CODES[route.auth], ...(route.errors ?? []), 'INTERNAL']);
+  // Any route answers 503 while PostgreSQL or Redis is unreachable, and 500 on a fault of ours.
+  const codes = new Set<ErrorCode>([...AUTH_ERROR_CODES[route.auth], ...(route.errors ?? []), 'SERVICE_UNAVAILABLE', 'INTERNAL']);
   if (route.schemas) codes.add('VALIDATION_FAILED');
   if (METHODS_WITH_BODY.has(route.method)) codes.add('VALIDATION_FAILED').add('MALFORMED_JSON').add('PAYLOAD_TOO_LARGE').add('UNSUPPORTED_MEDIA_TYPE');
   if (route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.add('IDEMPOTENCY_KEY_IN_PROGRESS').add('IDEMPOTENCY_KEY_REUSED');

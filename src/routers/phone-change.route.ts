@@ -14,7 +14,7 @@ export function phoneChangeRoutes(controller: ReturnType<typeof createPhoneChang
       tags: ['Profile'],
       schemas: { body: changePhoneBody },
       response: { status: 200, schema: changePhoneResponse },
-      errors: ['PHONE_FORMAT_INVALID', 'USER_NOT_FOUND', 'PHONE_ALREADY_REGISTERED', 'PHONE_ALREADY_ON_ACCOUNT', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE'],
+      errors: ['PHONE_FORMAT_INVALID', 'USER_NOT_FOUND', 'PHONE_ALREADY_REGISTERED', 'PHONE_ALREADY_ON_ACCOUNT', 'INVALID_CREDENTIAL', 'ACCOUNT_LOCKED', 'EMAIL_CHECK_LIMIT', 'SEND_TOO_SOON', 'SEND_LIMIT_NETWORK', 'SEND_LIMIT_NUMBER_RANGE', 'SEND_LIMIT_DAILY', 'BAD_GATEWAY'],
       handler: controller.requestPhoneChange,
     }),
     defineRoute({
