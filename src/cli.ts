@@ -23,6 +23,7 @@ import { createWalletService } from './services/wallet.service.js';
 import { createPaymentService } from './services/payment.service.js';
 import { createBankAccountService } from './services/bank-account.service.js';
 import { createPayoutService } from './services/payout.service.js';
+import { createFcmService } from './services/fcm.service.js';
 import { createReferralService } from './services/referral.service.js';
 import { createCheckoutBudgetService } from './services/checkout-budget.service.js';
 import { createFingerprinter } from './utilities/fingerprint.js';
@@ -373,7 +374,7 @@ function paymentsOf(ctx: CliContext) {
   const { sequelize, models } = ctx.db;
   const xendit = createXenditGateway(ctx.config.xendit, ctx.logger);
   const gatewayLog = createGatewayLog(ctx.config.mongo, ctx.logger);
-  const push = createDisabledPushSender();
+  const fcm = createFcmService({ sequelize, models, push: createDisabledPushSender(), logger: ctx.logger });
   const wallet = createWalletService({ sequelize, models, config: ctx.config.xendit });
   const anomalies = createPaymentAnomalyService({ sequelize, logger: ctx.logger });
   const { bankAccounts, referrals } = referralsOf(ctx);
@@ -385,14 +386,14 @@ function paymentsOf(ctx: CliContext) {
     wallet,
     logger: ctx.logger,
     realtime: { publish: () => undefined },
-    push,
+    fcm,
     gatewayLog,
     checkoutBudget: createCheckoutBudgetService({ redis: ctx.redis, budgets: ctx.config.budgets }),
     invoiceListXenditReads: ctx.config.budgets.invoiceListXenditReads,
     referrals,
     anomalies,
   });
-  const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, push, anomalies });
+  const payouts = createPayoutService({ sequelize, models, config: ctx.config.xendit, xendit, wallet, bankAccounts, logger: ctx.logger, gatewayLog, fcm, anomalies });
   return { payments, payouts, referrals, bankAccounts, anomalies, close: () => gatewayLog.close() };
 }
 

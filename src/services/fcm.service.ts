@@ -1,6 +1,8 @@
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
 import { AppError, ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
 import type { PushSender } from '../integrations/fcm.js';
+import { toLocale } from '../i18n/locale.js';
+import { t } from '../i18n/translate.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
 
@@ -22,11 +24,34 @@ export interface SendResult {
   removed_tokens: number;
 }
 
+/** `title` and `body` are catalogue keys, filled with `params` in the account's language. */
+export interface UserNotification {
+  title: string;
+  body: string;
+  params?: Record<string, string>;
+  data: Record<string, string>;
+}
+
 export type FcmService = ReturnType<typeof createFcmService>;
 
 /** Device tokens (one row per token) and sending to every device of a user through the PushSender. */
 export function createFcmService(deps: { sequelize: Sequelize; models: Models; push: PushSender; logger: Logger }) {
   const { sequelize, models, push, logger } = deps;
+
+  /** Deletes the tokens FCM reports as unregistered or invalid. */
+  async function sendToTokens(
+    username: string,
+    tokens: string[],
+    message: { title: string; body: string; data?: Record<string, string> },
+  ): Promise<SendResult> {
+    const result = await push.sendToTokens(tokens, message);
+    let removed = 0;
+    if (result.invalidTokens.length > 0) {
+      removed = await models.Fcm.destroy({ where: { username, token: { [Op.in]: result.invalidTokens } } });
+      logger.info('removed device tokens FCM reported invalid', { username, removed });
+    }
+    return { success_count: result.successCount, failure_count: result.failureCount, removed_tokens: removed };
+  }
 
   return {
     /**
@@ -57,16 +82,35 @@ export function createFcmService(deps: { sequelize: Sequelize; models: Models; p
       if (!user) throw new AppError('USER_NOT_FOUND');
       const rows = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
       if (rows.length === 0) return { success_count: 0, failure_count: 0, removed_tokens: 0 };
-      const result = await push.sendToTokens(
+      return sendToTokens(
+        username,
         rows.map((r) => r.token),
         message,
       );
-      let removed = 0;
-      if (result.invalidTokens.length > 0) {
-        removed = await models.Fcm.destroy({ where: { username, token: { [Op.in]: result.invalidTokens } } });
-        logger.info('removed device tokens FCM reported invalid', { username, removed });
+    },
+
+    /**
+     * Pushes a notice to every device of the user in the account's stored language (sent by a callback, the sync job
+     * or a security event, not a request to ask). Resolves once sent; never rejects: a failure is logged.
+     */
+    async notifyUser(username: string, notification: UserNotification): Promise<void> {
+      if (!push.enabled) return;
+      try {
+        const devices = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
+        if (devices.length === 0) return;
+        const info = await models.UserInfo.findOne({ where: { username }, attributes: ['locale'], raw: true });
+        const locale = toLocale(info?.locale);
+        await sendToTokens(
+          username,
+          devices.map((d) => d.token),
+          { title: t(locale, notification.title), body: t(locale, notification.body, notification.params), data: notification.data },
+        );
+      } catch (error) {
+        logger.warn('push notification failed', {
+          data: notification.data,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
-      return { success_count: result.successCount, failure_count: result.failureCount, removed_tokens: removed };
     },
   };
 }

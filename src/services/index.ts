@@ -153,7 +153,7 @@ export function createServices(clients: Clients) {
     wallet,
     logger,
     realtime: clients.realtime,
-    push: clients.push,
+    fcm,
     gatewayLog: clients.gatewayLog,
     checkoutBudget: createCheckoutBudgetService({ redis, budgets: config.budgets }),
     invoiceListXenditReads: config.budgets.invoiceListXenditReads,
@@ -172,7 +172,7 @@ export function createServices(clients: Clients) {
     bankAccounts,
     logger,
     gatewayLog: clients.gatewayLog,
-    push: clients.push,
+    fcm,
     anomalies,
     metrics,
   });

@@ -7,12 +7,9 @@
  * `applyInvoiceUpdate`, whose conditional UPDATE (`WHERE status = 'PENDING'`) lets exactly one caller flip a row.
  * Only that caller moves money and notifies; duplicates, late or out-of-order deliveries change nothing.
  */
-import { toLocale } from '../i18n/locale.js';
-import { t } from '../i18n/translate.js';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, BadGatewayError, ValidationError } from '../errors/app-error.js';
-import type { PushSender } from '../integrations/fcm.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditInvoice } from '../integrations/xendit.js';
 import type { Models } from '../models/index.js';
@@ -21,6 +18,7 @@ import type { PaymentStatusPublisher } from './realtime.js';
 import { compareDecimal, formatRupiah, generateDateCodedId, isValidAmount, toDecimalString } from '../utilities/general.js';
 import type { Logger } from '../utilities/logger.js';
 import type { CheckoutBudgetService } from './checkout-budget.service.js';
+import type { FcmService } from './fcm.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import type { ReferralService } from './referral.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
@@ -97,7 +95,7 @@ export interface PaymentServiceDeps {
   wallet: WalletService;
   logger: Logger;
   realtime: PaymentStatusPublisher;
-  push: PushSender;
+  fcm: Pick<FcmService, 'notifyUser'>;
   gatewayLog: GatewayLog;
   /** Invoices per user per hour (reserved before Xendit is called). */
   checkoutBudget: CheckoutBudgetService;
@@ -156,22 +154,6 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   // After a status flip: socket, push, logs, referral (never inside the money transaction, never delaying the 2xx)
   // ---------------------------------------------------------------------------------------------------------
 
-  /** `title` and `body` are catalogue keys, filled with `params` in the account's language (no request to ask). */
-  function sendPush(username: string, title: string, body: string, params: Record<string, string>, data: Record<string, string>): void {
-    if (!deps.push.enabled) return;
-    void (async () => {
-      const devices = await models.Fcm.findAll({ where: { username }, attributes: ['token'] });
-      if (devices.length === 0) return;
-      const info = await models.UserInfo.findOne({ where: { username }, attributes: ['locale'], raw: true });
-      const locale = toLocale(info?.locale);
-      const result = await deps.push.sendToTokens(
-        devices.map((d) => d.token),
-        { title: t(locale, title), body: t(locale, body, params), data },
-      );
-      if (result.invalidTokens.length) await models.Fcm.destroy({ where: { username, token: result.invalidTokens } });
-    })().catch((error: unknown) => logger.warn('payment push failed', { reason: error instanceof Error ? error.message : String(error) }));
-  }
-
   async function afterFlip(
     row: TransactionRow,
     change: 'paid' | 'settled' | 'expired',
@@ -199,16 +181,18 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     if (change === 'paid') {
       const topUp = row.type === 'TOPUP';
       const paid = { amount: formatRupiah(row.amount) };
-      sendPush(row.username, topUp ? 'Top-up received' : 'Payment received', topUp ? 'Top-up of {amount} was paid.' : 'Payment of {amount} was paid.', paid, {
-        type: 'payment',
-        invoice_id: invoiceId,
-        status: row.status,
+      void deps.fcm.notifyUser(row.username, {
+        title: topUp ? 'Top-up received' : 'Payment received',
+        body: topUp ? 'Top-up of {amount} was paid.' : 'Payment of {amount} was paid.',
+        params: paid,
+        data: { type: 'payment', invoice_id: invoiceId, status: row.status },
       });
     } else if (change === 'expired') {
-      sendPush(row.username, 'Invoice expired', 'Your invoice of {amount} expired unpaid.', { amount: formatRupiah(row.amount) }, {
-        type: 'payment',
-        invoice_id: invoiceId,
-        status: row.status,
+      void deps.fcm.notifyUser(row.username, {
+        title: 'Invoice expired',
+        body: 'Your invoice of {amount} expired unpaid.',
+        params: { amount: formatRupiah(row.amount) },
+        data: { type: 'payment', invoice_id: invoiceId, status: row.status },
       });
     }
     deps.gatewayLog.logCheckout({

@@ -19,12 +19,9 @@
  * 5. A SUCCEEDED or REVERSED after a local FAILED/CANCELLED moves nothing: it is logged as an error and recorded as a
  *    payment anomaly for operators (`payments:anomalies`), and answered as such.
  */
-import { toLocale } from '../i18n/locale.js';
-import { t } from '../i18n/translate.js';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../../config/index.js';
 import { AppError, BadGatewayError } from '../errors/app-error.js';
-import type { PushSender } from '../integrations/fcm.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditPayout } from '../integrations/xendit.js';
 import type { Models } from '../models/index.js';
@@ -32,6 +29,7 @@ import type { SyncSummary } from './sync-lock.service.js';
 import { formatRupiah, generateDateCodedId } from '../utilities/general.js';
 import type { Logger } from '../utilities/logger.js';
 import type { BankAccountService } from './bank-account.service.js';
+import type { FcmService } from './fcm.service.js';
 import type { PaymentAnomalyService } from './payment-anomaly.service.js';
 import { parseAmount, type WalletService } from './wallet.service.js';
 import type { CallbackOutcome, Metrics } from './metrics.service.js';
@@ -104,7 +102,7 @@ export function createPayoutService(deps: {
   bankAccounts: BankAccountService;
   logger: Logger;
   gatewayLog: GatewayLog;
-  push: PushSender;
+  fcm: Pick<FcmService, 'notifyUser'>;
   anomalies: PaymentAnomalyService;
   metrics?: Pick<Metrics, 'payouts' | 'callbacks'>;
 }) {
@@ -138,24 +136,12 @@ export function createPayoutService(deps: {
       failureCode: row.failure_code,
       source,
     });
-    if (!deps.push.enabled) return;
-    void (async () => {
-      const devices = await models.Fcm.findAll({ where: { username: row.username }, attributes: ['token'] });
-      if (devices.length === 0) return;
-      // Sent by a callback or the sync job, not a request of the user: in the account's language.
-      const info = await models.UserInfo.findOne({ where: { username: row.username }, attributes: ['locale'], raw: true });
-      const locale = toLocale(info?.locale);
-      const amount = formatRupiah(row.amount);
-      const body =
-        row.status === 'SUCCEEDED'
-          ? t(locale, 'Your payout of {amount} was sent.', { amount })
-          : t(locale, 'Your payout of {amount} did not go through; the amount is back in your balance.', { amount });
-      const result = await deps.push.sendToTokens(
-        devices.map((d) => d.token),
-        { title: t(locale, 'Payout update'), body, data: { type: 'payout', payout_id: row.id, status: row.status } },
-      );
-      if (result.invalidTokens.length) await models.Fcm.destroy({ where: { username: row.username, token: result.invalidTokens } });
-    })().catch((error: unknown) => logger.warn('payout push failed', { reason: error instanceof Error ? error.message : String(error) }));
+    void deps.fcm.notifyUser(row.username, {
+      title: 'Payout update',
+      body: row.status === 'SUCCEEDED' ? 'Your payout of {amount} was sent.' : 'Your payout of {amount} did not go through; the amount is back in your balance.',
+      params: { amount: formatRupiah(row.amount) },
+      data: { type: 'payout', payout_id: row.id, status: row.status },
+    });
   }
 
   /** The one forward-only, idempotent transition for payouts (synchronous answer, callback, sync job). */

@@ -67,7 +67,7 @@ export function createSecurityActivityService(deps: { models: Models; mailer: Ma
     if (replaced && replaced.toLowerCase() !== info?.email?.toLowerCase()) {
       await mailer.send({ to: replaced, subject, text: `${hello(info?.full_name ?? username)}\n\n${text}` });
     }
-    await fcm.sendToUser(username, { title: subject, body: what, data: { kind } }).catch(() => undefined);
+    await fcm.notifyUser(username, { title: notice.subject, body: notice.what, data: { kind } });
   }
 
   return {

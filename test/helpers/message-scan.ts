@@ -25,7 +25,7 @@ function listTsFiles(dir: string): string[] {
  *   defaults of those classes and the ERROR_CODES table;
  * - the `message` of every object literal that also has a `field` (AJV-style field errors);
  * - every `message:` in a controller (success answers);
- * - the key of every `t(locale, key)` call (mails, SMS, pages).
+ * - the key of every `t(locale, key)` call (mails, SMS, pages) and the title and body of every `notifyUser` call (pushes).
  * Template literals become their text with `{}` for each variable part.
  */
 export function scanMessages(srcDir: string): FoundMessage[] {
@@ -143,12 +143,19 @@ export function scanMessages(srcDir: string): FoundMessage[] {
       if (inErrors && ts.isParameter(node) && ts.isConstructorDeclaration(node.parent) && node.initializer) {
         for (const text of stringsOf(node.initializer)) found.push({ text, kind: 'error', where: whereOf(node) });
       }
-      // Calls that take catalogue keys: t(locale, key, params), pageText(res, key), sendPage(res, status, title, body),
-      // sendPush(username, title, body, params, data).
-      const keyArguments: Record<string, number[]> = { t: [1], pageText: [1], sendPage: [2], sendPush: [1, 2] };
+      // Calls that take catalogue keys: t(locale, key, params), pageText(res, key), sendPage(res, status, title, body).
+      const keyArguments: Record<string, number[]> = { t: [1], pageText: [1], sendPage: [2] };
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && keyArguments[node.expression.text]) {
         for (const index of keyArguments[node.expression.text] ?? []) {
           for (const text of stringsOf(node.arguments[index])) found.push({ text, kind: 'key', where: whereOf(node) });
+        }
+      }
+      // fcm.notifyUser(username, { title, body, params, data }): title and body are catalogue keys.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'notifyUser') {
+        const notification = node.arguments[1];
+        for (const p of notification && ts.isObjectLiteralExpression(notification) ? notification.properties : []) {
+          if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || !['title', 'body'].includes(p.name.text)) continue;
+          for (const text of stringsOf(p.initializer)) found.push({ text, kind: 'key', where: whereOf(node) });
         }
       }
       node.forEachChild(visit);
