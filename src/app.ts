@@ -14,6 +14,7 @@ import { buildRouter, type Authenticators, type JsonAnswerObserver } from './rou
 import type { RouteDeclaration } from './routers/route.js';
 import type { Logger } from './utilities/logger.js';
 import type { Metrics } from './services/metrics.service.js';
+import type { IdempotencyService } from './services/idempotency.service.js';
 
 export interface AppDeps {
   config: Config;
@@ -27,6 +28,8 @@ export interface AppDeps {
   accessLogWrite?: (line: string) => void;
   /** Colour the access log; defaults to whether stdout is a TTY. */
   accessLogColours?: boolean;
+  /** Binds the Idempotency-Key runners of routes that declare `idempotency` (absent in apps built without the service graph). */
+  idempotency?: IdempotencyService;
   /** Sees every JSON answer of a declared route (tests validate it against the route's schemas). */
   observeJsonAnswers?: JsonAnswerObserver;
 }
@@ -75,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const jsonParser = express.json({ limit: config.server.jsonBodyLimit, strict: true, type: 'application/json' });
-  app.use(buildRouter(routes, deps.authenticators, jsonParser, { observeJsonAnswers: deps.observeJsonAnswers }));
+  app.use(buildRouter(routes, deps.authenticators, jsonParser, { observeJsonAnswers: deps.observeJsonAnswers, idempotency: deps.idempotency }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

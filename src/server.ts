@@ -205,6 +205,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     authenticators,
     version: VERSION,
     metrics,
+    idempotency: services.idempotency,
     accessLogWrite: options.accessLogWrite,
     accessLogColours: options.accessLogColours,
     observeJsonAnswers: options.observeJsonAnswers,

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { IdempotentRunner } from '../middleware/idempotent.js';
 import type { RequestInput } from '../middleware/request-context.js';
 import type {
   bankListBody,
@@ -10,29 +11,22 @@ import type {
   pageQuery,
   systemCheckoutBody,
 } from '../schemas/payment.schema.js';
-import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PaymentService } from '../services/payment.service.js';
 import type { WalletService } from '../services/wallet.service.js';
 import type { SyncSummary } from '../services/sync-lock.service.js';
 import { AppError } from '../errors/app-error.js';
-import { sendIdempotent } from './idempotent-answer.js';
 
 export function createPaymentController(deps: {
   payments: PaymentService;
   wallet: WalletService;
-  idempotency: IdempotencyService;
   /** Runs the sync job under the cross-instance lock; null when another runner holds it. */
   runSyncNow: () => Promise<SyncSummary | null>;
 }) {
-  const { payments, wallet, idempotency } = deps;
+  const { payments, wallet } = deps;
   return {
-    async checkout({ body, principal }: RequestInput<'jwt', { body: typeof checkoutBody }>, req: Request, res: Response) {
+    async checkout({ body, principal, idempotent }: RequestInput<'jwt', { body: typeof checkoutBody }> & { idempotent: IdempotentRunner }) {
       const { username } = principal;
-      const result = await idempotency.run(
-        { username, scope: 'payment-checkout', key: req.get('Idempotency-Key'), request: body },
-        async () => ({ status: 200, body: await payments.checkout({ ...body, username, type: 'TOPUP' }) }),
-      );
-      sendIdempotent(res, result);
+      await idempotent.run(async () => ({ status: 200, body: await payments.checkout({ ...body, username, type: 'TOPUP' }) }));
     },
 
     async systemCheckout({ body }: RequestInput<'basic', { body: typeof systemCheckoutBody }>, _req: Request, res: Response) {
@@ -47,13 +41,12 @@ export function createPaymentController(deps: {
       res.json(await wallet.getBalance(principal.username));
     },
 
-    async decreaseBalance({ body, principal }: RequestInput<'jwt', { body: typeof decreaseBody }>, req: Request, res: Response) {
+    async decreaseBalance({ body, principal, idempotent }: RequestInput<'jwt', { body: typeof decreaseBody }> & { idempotent: IdempotentRunner }) {
       const { username } = principal;
-      const result = await idempotency.runInTransaction(
-        { username, scope: 'balance-decrease', key: req.get('Idempotency-Key'), request: body },
-        async (t) => ({ status: 200, body: await wallet.decrease({ username, amount: body.amount, description: body.description }, t) }),
-      );
-      sendIdempotent(res, result);
+      await idempotent.inTransaction(async (t) => ({
+        status: 200,
+        body: await wallet.decrease({ username, amount: body.amount, description: body.description }, t),
+      }));
     },
 
     async getInvoiceDetail({ query }: RequestInput<'none', { query: typeof invoiceIdQuery }>, _req: Request, res: Response) {

@@ -1,20 +1,18 @@
 import type { Request, Response } from 'express';
-import { sendIdempotent } from './idempotent-answer.js';
+import type { IdempotentRunner } from '../middleware/idempotent.js';
 import { clientOf, type RequestInput } from '../middleware/request-context.js';
 import type { pageQuery } from '../schemas/payment.schema.js';
 import type { bankAccountBody, idParams, payoutBody, payoutCallbackBody } from '../schemas/payout.schema.js';
 import type { BankAccountService } from '../services/bank-account.service.js';
-import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { PayoutService } from '../services/payout.service.js';
 import type { SecurityActivityService } from '../services/security-activity.service.js';
 
 export function createPayoutController(deps: {
   payouts: PayoutService;
   bankAccounts: BankAccountService;
-  idempotency: IdempotencyService;
   activity: SecurityActivityService;
 }) {
-  const { payouts, bankAccounts, idempotency, activity } = deps;
+  const { payouts, bankAccounts, activity } = deps;
   return {
     async listBankAccounts({ principal }: RequestInput<'jwt'>, _req: Request, res: Response) {
       res.json(await bankAccounts.list(principal.username));
@@ -32,22 +30,18 @@ export function createPayoutController(deps: {
       res.json(await bankAccounts.remove(principal.username, params.id));
     },
 
-    async createPayout({ body, principal }: RequestInput<'jwt', { body: typeof payoutBody }>, req: Request, res: Response) {
+    async createPayout({ body, principal, idempotent }: RequestInput<'jwt', { body: typeof payoutBody }> & { idempotent: IdempotentRunner }, req: Request) {
       const { username } = principal;
       // The debit commits with the key; Xendit is called after. A retry whose first answer was lost gets the payout as it is.
-      const result = await idempotency.runWithResource(
-        { username, scope: 'payout', key: req.get('Idempotency-Key'), request: body },
-        {
-          begin: (t) => payouts.debitPayout(t, { ...body, username }),
-          finish: async (id) => {
-            const payout = await payouts.submitPayout(username, id);
-            await activity.record(username, 'payout_requested', clientOf(req));
-            return { status: 201, body: payout };
-          },
-          resume: async (id) => ({ status: 201, body: await payouts.describeOwnPayout(username, id) }),
+      await idempotent.withResource({
+        begin: (t) => payouts.debitPayout(t, { ...body, username }),
+        finish: async (id) => {
+          const payout = await payouts.submitPayout(username, id);
+          await activity.record(username, 'payout_requested', clientOf(req));
+          return { status: 201, body: payout };
         },
-      );
-      sendIdempotent(res, result);
+        resume: async (id) => ({ status: 201, body: await payouts.describeOwnPayout(username, id) }),
+      });
     },
 
     async listPayouts({ query, principal }: RequestInput<'jwt', { query: typeof pageQuery }>, _req: Request, res: Response) {

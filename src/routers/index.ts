@@ -48,7 +48,7 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
     ...healthRoutes(createHealthController(services.health)),
     ...userInfoRoutes(createUserInfoController(services.userInfo), createProfileImageUpload(services.userInfo.uploadConfig)),
     ...addressRoutes(createAddressController(services.addresses)),
-    ...pointMutationRoutes(createPointMutationController(services.points, services.idempotency)),
+    ...pointMutationRoutes(createPointMutationController(services.points)),
     ...referralRoutes(createReferralController(services.referrals)),
     ...marketingOfferRoutes(createMarketingOfferController(services.marketingOffers)),
     ...voucherRoutes(createVoucherController(services.vouchers)),
@@ -61,12 +61,11 @@ export function buildRoutes(services: Services): RouteDeclaration[] {
       createPaymentController({
         payments: services.payments,
         wallet: services.wallet,
-        idempotency: services.idempotency,
         runSyncNow: services.runXenditSyncNow,
       }),
     ),
     ...payoutRoutes(
-      createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, idempotency: services.idempotency, activity: services.activity }),
+      createPayoutController({ payouts: services.payouts, bankAccounts: services.bankAccounts, activity: services.activity }),
       createMoneyGuards(services.activity),
     ),
     ...emailVerificationRoutes(createEmailVerificationController(services.emailVerification)),

@@ -71,13 +71,13 @@ const AUTH_ERROR_CODES: Record<RouteDeclaration['auth'], ErrorCode[]> = {
   'registration-token': ['REGISTRATION_TOKEN_MISSING', 'REGISTRATION_TOKEN_INVALID'],
 };
 
-/** Every error code a route can answer: its declared ones plus those its auth, schemas, body, headers and the server imply. */
+/** Every error code a route can answer: its declared ones plus those its auth, schemas, body, idempotency and the server imply. */
 export function errorCodesOf(route: RouteDeclaration): ErrorCode[] {
   // Any route answers 503 while PostgreSQL or Redis is unreachable, and 500 on a fault of ours.
   const codes = new Set<ErrorCode>([...AUTH_ERROR_CODES[route.auth], ...(route.errors ?? []), 'SERVICE_UNAVAILABLE', 'INTERNAL']);
   if (route.schemas) codes.add('VALIDATION_FAILED');
   if (METHODS_WITH_BODY.has(route.method)) codes.add('VALIDATION_FAILED').add('MALFORMED_JSON').add('PAYLOAD_TOO_LARGE').add('UNSUPPORTED_MEDIA_TYPE');
-  if (route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.add('IDEMPOTENCY_KEY_IN_PROGRESS').add('IDEMPOTENCY_KEY_REUSED');
+  if (route.idempotency) codes.add('IDEMPOTENCY_KEY_IN_PROGRESS').add('IDEMPOTENCY_KEY_REUSED');
   return [...codes];
 }
 
@@ -122,7 +122,7 @@ function errorResponse(status: number, codes: ErrorCode[]) {
 function responsesOf(route: RouteDeclaration) {
   const main = route.response ?? { status: 200 };
   const headers: Record<string, unknown> = { 'X-Request-Id': HEADER_REF('X-Request-Id') };
-  if (route.headers?.some((h) => h.name === 'Idempotency-Key')) headers['Idempotent-Replayed'] = HEADER_REF('Idempotent-Replayed');
+  if (route.idempotency) headers['Idempotent-Replayed'] = HEADER_REF('Idempotent-Replayed');
   const mediaType = main.contentType ?? 'application/json';
   const schema = main.schema ?? { type: 'string', format: 'binary' };
   const content =

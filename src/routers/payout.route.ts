@@ -50,6 +50,7 @@ export function payoutRoutes(controller: ReturnType<typeof createPayoutControlle
       description: "A logged-in user (Bearer JWT). Debits the wallet atomically, then asks Xendit to pay out to one of the caller's bank accounts; refunded if Xendit refuses. Honours Idempotency-Key; refused (423) during the cooling-off after a security change.",
       tags: ['Payouts'],
       schemas: { body: s.payoutBody },
+      idempotency: { scope: 'payout' },
       headers: [
         {
           name: 'Idempotency-Key',

@@ -23,6 +23,7 @@ export function pointMutationRoutes(controller: ReturnType<typeof createPointMut
       description: 'A logged-in user (Bearer JWT). Converts points to wallet balance at POINT_VALUE_IDR rupiah per point in one transaction (points debited, balance credited, both ledgers written). Honours Idempotency-Key.',
       tags: ['Points'],
       schemas: { body: redeemPointsBody },
+      idempotency: { scope: 'points:redeem' },
       headers: [{ name: 'Idempotency-Key', description: 'a retry with the same key answers the first result without redeeming again' }],
       errors: ['INSUFFICIENT_POINTS'],
       response: { status: 200, schema: redeemPointsResponse },

@@ -1,7 +1,9 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { bindIdempotency } from '../middleware/idempotent.js';
 import { createValidator } from '../middleware/validator.js';
 import type { Authenticators } from '../middleware/passport.js';
+import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { RouteDeclaration } from './route.js';
 
 export type { Authenticators };
@@ -48,12 +50,20 @@ function observeJsonAnswers(route: RouteDeclaration, observe: JsonAnswerObserver
   };
 }
 
-/** Wires each declaration into Express: auth and body parsing → extra middleware → validation → controller. */
+/** The runners a route declaring `idempotency` hands its handler; only signed-in routes have a caller to key them by. */
+function idempotencyFor(route: RouteDeclaration, idempotency: IdempotencyService | undefined): RequestHandler[] {
+  if (!route.idempotency) return [];
+  if (route.auth !== 'jwt') throw new Error(`${route.method.toUpperCase()} ${route.path}: idempotency needs auth 'jwt'`);
+  // A router built without the service (a wiring test) binds nothing; its handler would fail on `idempotent` (idempotentOf).
+  return idempotency ? [bindIdempotency(idempotency, route.idempotency.scope)] : [];
+}
+
+/** Wires each declaration into Express: auth and body parsing → extra middleware → validation → idempotency → controller. */
 export function buildRouter(
   routes: RouteDeclaration[],
   authenticators: Authenticators,
   jsonParser: RequestHandler,
-  options: { observeJsonAnswers?: JsonAnswerObserver } = {},
+  options: { observeJsonAnswers?: JsonAnswerObserver; idempotency?: IdempotencyService } = {},
 ): Router {
   const router = express.Router();
   for (const route of routes) {
@@ -71,6 +81,7 @@ export function buildRouter(
     if (options.observeJsonAnswers) chain.unshift(observeJsonAnswers(route, options.observeJsonAnswers));
     chain.push(...(route.before ?? []));
     chain.push(createValidator(route.schemas, { ignoreUnknownQuery: route.method === 'get' }));
+    chain.push(...idempotencyFor(route, options.idempotency));
     chain.push(async (req, res) => {
       await route.handler(req, res);
     });

@@ -18,9 +18,16 @@ export interface IdempotencyParams {
   request: unknown;
 }
 
-interface Answer<T> {
+export interface Answer<T> {
   status: number;
   body: T;
+}
+
+/** runWithResource's phases (see there). */
+export interface ResourceSteps<T> {
+  begin: (t: Transaction) => Promise<string>;
+  finish: (resourceId: string) => Promise<Answer<T>>;
+  resume: (resourceId: string) => Promise<Answer<T>>;
 }
 
 export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
@@ -197,11 +204,7 @@ export function createIdempotencyService(deps: { sequelize: Sequelize; leaseSeco
    */
   async function runWithResource<T>(
     params: IdempotencyParams,
-    steps: {
-      begin: (t: Transaction) => Promise<string>;
-      finish: (resourceId: string) => Promise<Answer<T>>;
-      resume: (resourceId: string) => Promise<Answer<T>>;
-    },
+    steps: ResourceSteps<T>,
   ): Promise<IdempotentResult<T>> {
     if (params.key === undefined) {
       const resourceId = await sequelize.transaction((t) => steps.begin(t));
