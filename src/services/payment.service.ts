@@ -15,6 +15,8 @@ import { AppError, BadGatewayError, ValidationError } from '../errors/app-error.
 import type { PushSender } from '../integrations/fcm.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditInvoice } from '../integrations/xendit.js';
+import { fromXendit, type InvoiceUpdate } from '../integrations/xendit-invoice.js';
+import { PAID_STATUSES } from './invoice-state.js';
 import type { Models } from '../models/index.js';
 import type { SyncSummary } from './sync-lock.service.js';
 import type { PaymentStatusPublisher } from './realtime.js';
@@ -31,7 +33,6 @@ import type { ProgressReport } from '../utilities/progress.js';
 /** Invoice rows: a wallet top-up, or an internal service's order (never credited to the wallet). */
 export type InvoiceType = 'TOPUP' | 'CHECKOUT';
 const INVOICE_TYPES: readonly InvoiceType[] = ['TOPUP', 'CHECKOUT'];
-const PAID_STATUSES = new Set(['PAID', 'SETTLED']);
 
 /** The seed's payment_method values that name a category of channels rather than one channel. */
 const PAYMENT_CATEGORIES: Record<string, string> = {
@@ -44,20 +45,7 @@ const PAYMENT_CATEGORIES: Record<string, string> = {
   CREDIT_CARD: 'CREDIT_CARD',
 };
 
-/** What a callback, the sync job or a fresh read from Xendit says about one invoice. */
-export interface InvoiceUpdate {
-  /** Xendit's invoice id (our reference_id). */
-  invoiceId: string;
-  /** Our transaction id, when the sender tells it (callbacks do). */
-  externalId?: string | undefined;
-  status: string;
-  amount?: number | undefined;
-  paidAmount?: number | undefined;
-  currency?: string | undefined;
-  paidAt?: string | null | undefined;
-  paymentMethod?: string | null | undefined;
-  paymentChannel?: string | null | undefined;
-}
+export type { InvoiceUpdate };
 
 export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected' | 'anomaly';
 
@@ -355,17 +343,6 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // PENDING, or a status we do not know: nothing to do.
     return { outcome: 'unchanged', row };
   }
-
-  const fromXendit = (invoice: XenditInvoice): InvoiceUpdate => ({
-    invoiceId: invoice.id,
-    externalId: invoice.external_id,
-    status: invoice.status,
-    amount: invoice.amount,
-    currency: invoice.currency,
-    paidAt: invoice.paid_at,
-    paymentMethod: invoice.payment_method,
-    paymentChannel: invoice.payment_channel,
-  });
 
   // ---------------------------------------------------------------------------------------------------------
   // Checkout
