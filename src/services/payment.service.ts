@@ -15,8 +15,8 @@ import { AppError, BadGatewayError, ValidationError } from '../errors/app-error.
 import type { PushSender } from '../integrations/fcm.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditInvoice } from '../integrations/xendit.js';
-import { fromXendit, type InvoiceUpdate } from '../integrations/xendit-invoice.js';
-import { PAID_STATUSES } from './invoice-state.js';
+import { fromXendit, fromXenditCallback, type InvoiceUpdate, type XenditInvoiceCallback } from '../integrations/xendit-invoice.js';
+import { canMove, PAID_STATUSES } from './invoice-state.js';
 import type { Models } from '../models/index.js';
 import type { SyncSummary } from './sync-lock.service.js';
 import type { PaymentStatusPublisher } from './realtime.js';
@@ -219,6 +219,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
 
   /** A forward-only status move with no money involved: only a row still in `from` moves (the guard against replays). */
   async function moveStatus(id: string, from: string, to: string): Promise<TransactionRow | undefined> {
+    if (!canMove(from, to)) throw new Error(`invoice status move ${from} → ${to} is not allowed`);
     const rows = await sequelize.query<TransactionRow>(
       `UPDATE user_transaction SET status = :to, updated_at = now() WHERE id = :id AND status = :from RETURNING *`,
       { replacements: { id, from, to }, type: QueryTypes.SELECT },
@@ -307,9 +308,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         await afterFlip(flipped, 'paid', source, update);
         return { outcome: 'paid', row: flipped };
       }
-      if (status === 'SETTLED') {
+      if (canMove('PAID', status)) {
         // Funds settled after PAID: a status note, no money.
-        const settled = await moveStatus(row.id, 'PAID', 'SETTLED');
+        const settled = await moveStatus(row.id, 'PAID', status);
         if (settled) {
           await afterFlip(settled, 'settled', source, update);
           return { outcome: 'settled', row: settled };
@@ -333,7 +334,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
 
     if (status === 'EXPIRED') {
-      const expired = await moveStatus(row.id, 'PENDING', 'EXPIRED');
+      const expired = await moveStatus(row.id, 'PENDING', status);
       if (expired) {
         await afterFlip(expired, 'expired', source, update);
         return { outcome: 'expired', row: expired };
@@ -476,33 +477,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   // ---------------------------------------------------------------------------------------------------------
 
   /** POST /payment-callback: the flat snake_case invoice callback. Always acknowledged unless our side failed. */
-  async function handleInvoiceCallback(body: {
-    id: string;
-    external_id?: string;
-    status: string;
-    amount?: number;
-    paid_amount?: number;
-    currency?: string;
-    paid_at?: string;
-    payment_method?: string;
-    payment_channel?: string;
-    ewallet_type?: string;
-    bank_code?: string;
-  }): Promise<{ status: true; message: string; outcome: ApplyOutcome }> {
-    const { outcome } = await applyInvoiceUpdate(
-      {
-        invoiceId: body.id,
-        externalId: body.external_id,
-        status: body.status,
-        amount: body.amount,
-        paidAmount: body.paid_amount,
-        currency: body.currency,
-        paidAt: body.paid_at ?? null,
-        paymentMethod: body.payment_method ?? null,
-        paymentChannel: body.payment_channel ?? body.ewallet_type ?? body.bank_code ?? null,
-      },
-      'callback',
-    );
+  async function handleInvoiceCallback(body: XenditInvoiceCallback): Promise<{ status: true; message: string; outcome: ApplyOutcome }> {
+    const { outcome } = await applyInvoiceUpdate(fromXenditCallback(body), 'callback');
     deps.metrics?.callbacks.inc({ kind: 'invoice', outcome: CALLBACK_OUTCOME[outcome] });
     const message = outcome === 'unknown' ? 'ignored' : outcome === 'rejected' ? 'rejected' : 'processed';
     return { status: true, message, outcome };
