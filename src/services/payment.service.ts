@@ -12,6 +12,8 @@ import type { Config } from '../../config/index.js';
 import { AppError, BadGatewayError, ValidationError } from '../errors/app-error.js';
 import type { GatewayLog } from '../models/gateway-log.js';
 import { XenditError, type XenditGateway, type XenditInvoice } from '../integrations/xendit.js';
+import { fromXendit, fromXenditCallback, type InvoiceUpdate, type XenditInvoiceCallback } from '../integrations/xendit-invoice.js';
+import { canMove, PAID_STATUSES } from './invoice-state.js';
 import type { Models } from '../models/index.js';
 import type { SyncSummary } from './sync-lock.service.js';
 import type { PaymentStatusPublisher } from './realtime.js';
@@ -29,7 +31,6 @@ import type { ProgressReport } from '../utilities/progress.js';
 /** Invoice rows: a wallet top-up, or an internal service's order (never credited to the wallet). */
 export type InvoiceType = 'TOPUP' | 'CHECKOUT';
 const INVOICE_TYPES: readonly InvoiceType[] = ['TOPUP', 'CHECKOUT'];
-const PAID_STATUSES = new Set(['PAID', 'SETTLED']);
 
 /** The seed's payment_method values that name a category of channels rather than one channel. */
 const PAYMENT_CATEGORIES: Record<string, string> = {
@@ -42,20 +43,7 @@ const PAYMENT_CATEGORIES: Record<string, string> = {
   CREDIT_CARD: 'CREDIT_CARD',
 };
 
-/** What a callback, the sync job or a fresh read from Xendit says about one invoice. */
-export interface InvoiceUpdate {
-  /** Xendit's invoice id (our reference_id). */
-  invoiceId: string;
-  /** Our transaction id, when the sender tells it (callbacks do). */
-  externalId?: string | undefined;
-  status: string;
-  amount?: number | undefined;
-  paidAmount?: number | undefined;
-  currency?: string | undefined;
-  paidAt?: string | null | undefined;
-  paymentMethod?: string | null | undefined;
-  paymentChannel?: string | null | undefined;
-}
+export type { InvoiceUpdate };
 
 export type ApplyOutcome = 'unknown' | 'paid' | 'settled' | 'expired' | 'unchanged' | 'rejected' | 'anomaly';
 
@@ -215,6 +203,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
 
   /** A forward-only status move with no money involved: only a row still in `from` moves (the guard against replays). */
   async function moveStatus(id: string, from: string, to: string): Promise<TransactionRow | undefined> {
+    if (!canMove(from, to)) throw new Error(`invoice status move ${from} → ${to} is not allowed`);
     const rows = await sequelize.query<TransactionRow>(
       `UPDATE user_transaction SET status = :to, updated_at = now() WHERE id = :id AND status = :from RETURNING *`,
       { replacements: { id, from, to }, type: QueryTypes.SELECT },
@@ -303,9 +292,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         await afterFlip(flipped, 'paid', source, update);
         return { outcome: 'paid', row: flipped };
       }
-      if (status === 'SETTLED') {
+      if (canMove('PAID', status)) {
         // Funds settled after PAID: a status note, no money.
-        const settled = await moveStatus(row.id, 'PAID', 'SETTLED');
+        const settled = await moveStatus(row.id, 'PAID', status);
         if (settled) {
           await afterFlip(settled, 'settled', source, update);
           return { outcome: 'settled', row: settled };
@@ -329,7 +318,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
 
     if (status === 'EXPIRED') {
-      const expired = await moveStatus(row.id, 'PENDING', 'EXPIRED');
+      const expired = await moveStatus(row.id, 'PENDING', status);
       if (expired) {
         await afterFlip(expired, 'expired', source, update);
         return { outcome: 'expired', row: expired };
@@ -339,17 +328,6 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // PENDING, or a status we do not know: nothing to do.
     return { outcome: 'unchanged', row };
   }
-
-  const fromXendit = (invoice: XenditInvoice): InvoiceUpdate => ({
-    invoiceId: invoice.id,
-    externalId: invoice.external_id,
-    status: invoice.status,
-    amount: invoice.amount,
-    currency: invoice.currency,
-    paidAt: invoice.paid_at,
-    paymentMethod: invoice.payment_method,
-    paymentChannel: invoice.payment_channel,
-  });
 
   // ---------------------------------------------------------------------------------------------------------
   // Checkout
@@ -483,33 +461,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   // ---------------------------------------------------------------------------------------------------------
 
   /** POST /payment-callback: the flat snake_case invoice callback. Always acknowledged unless our side failed. */
-  async function handleInvoiceCallback(body: {
-    id: string;
-    external_id?: string;
-    status: string;
-    amount?: number;
-    paid_amount?: number;
-    currency?: string;
-    paid_at?: string;
-    payment_method?: string;
-    payment_channel?: string;
-    ewallet_type?: string;
-    bank_code?: string;
-  }): Promise<{ status: true; message: string; outcome: ApplyOutcome }> {
-    const { outcome } = await applyInvoiceUpdate(
-      {
-        invoiceId: body.id,
-        externalId: body.external_id,
-        status: body.status,
-        amount: body.amount,
-        paidAmount: body.paid_amount,
-        currency: body.currency,
-        paidAt: body.paid_at ?? null,
-        paymentMethod: body.payment_method ?? null,
-        paymentChannel: body.payment_channel ?? body.ewallet_type ?? body.bank_code ?? null,
-      },
-      'callback',
-    );
+  async function handleInvoiceCallback(body: XenditInvoiceCallback): Promise<{ status: true; message: string; outcome: ApplyOutcome }> {
+    const { outcome } = await applyInvoiceUpdate(fromXenditCallback(body), 'callback');
     deps.metrics?.callbacks.inc({ kind: 'invoice', outcome: CALLBACK_OUTCOME[outcome] });
     const message = outcome === 'unknown' ? 'ignored' : outcome === 'rejected' ? 'rejected' : 'processed';
     return { status: true, message, outcome };
