@@ -51,6 +51,7 @@ export const ENV_SPEC = {
     default: '',
   }),
   ACCESS_LOG: bool('write the morgan access log', true),
+  PROFILE_CACHE_SECONDS: int('longest a GET /user/profile answer is served from memory (dropped at once on every write; 0: never cached)', 60, 0, 3600),
   METRICS_PORT: str('a separate port serving GET /metrics without auth (empty: off; /metrics on API_PORT needs an API key then)', {
     pattern: '^(|[0-9]{1,5})$',
     default: '',
@@ -267,6 +268,7 @@ export interface Config {
   accounts: { deletionGraceDays: number; erasureEnabled: boolean; erasureCron: string; ledgerRetentionYears: number };
   idempotency: { leaseSeconds: number };
   metrics: { port: number | null; host: string; ledgerCheckSeconds: number };
+  profileCache: { maxAgeMs: number; maxEntries: number };
 }
 
 /** Loads .env (real environment variables win) and returns the merged environment. */
@@ -443,6 +445,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       host: e.METRICS_HOST,
       ledgerCheckSeconds: e.LEDGER_CHECK_SECONDS,
     },
+    profileCache: { maxAgeMs: e.PROFILE_CACHE_SECONDS * 1000, maxEntries: 50_000 },
   };
   return deepFreeze(config);
 }

@@ -10,7 +10,7 @@ import { localeMiddleware } from './middleware/locale.js';
 import { requestId } from './middleware/request-id.js';
 import { contentSecurityPolicy, securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument } from './routers/openapi.js';
-import { buildRouter, type Authenticators, type JsonAnswerObserver } from './routers/router-builder.js';
+import { buildRouter, type Authenticators, type JsonAnswerObserver, type UserWriteTracker } from './routers/router-builder.js';
 import type { RouteDeclaration } from './routers/route.js';
 import type { Logger } from './utilities/logger.js';
 import type { Metrics } from './services/metrics.service.js';
@@ -32,6 +32,8 @@ export interface AppDeps {
   idempotency?: IdempotencyService;
   /** Sees every JSON answer of a declared route (tests validate it against the route's schemas). */
   observeJsonAnswers?: JsonAnswerObserver;
+  /** Told when a signed-in user's write starts and ends here (the profile cache reads through meanwhile). */
+  trackUserWrites?: UserWriteTracker;
 }
 
 /** The Express app: no listen, no globals. Everything it needs arrives in `deps`. */
@@ -78,7 +80,13 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const jsonParser = express.json({ limit: config.server.jsonBodyLimit, strict: true, type: 'application/json' });
-  app.use(buildRouter(routes, deps.authenticators, jsonParser, { observeJsonAnswers: deps.observeJsonAnswers, idempotency: deps.idempotency }));
+  app.use(
+    buildRouter(routes, deps.authenticators, jsonParser, {
+      observeJsonAnswers: deps.observeJsonAnswers,
+      idempotency: deps.idempotency,
+      trackUserWrites: deps.trackUserWrites,
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -2,6 +2,7 @@
  * The operator CLI: `npm run cli -- <command> [args]`. Each command works against the configured database,
  * says what it changed, and exits non-zero on bad usage or failure.
  */
+import { offlineChangeFeed } from './models/change-feed.js';
 import { ConfigError, loadConfig, readEnvironment, type Config } from '../config/index.js';
 import { createRedis } from './models/redis.js';
 import { prepareDatabase } from './server.js';
@@ -413,6 +414,7 @@ function servicesOf(ctx: CliContext) {
     gatewayLog,
     realtime: { publish: () => undefined },
     metrics: createMetrics({ defaultMetrics: false }),
+    profileChanges: offlineChangeFeed(),
   });
   return { services, close: async () => void (await Promise.allSettled([gatewayLog.close(), mailer.close()])) };
 }

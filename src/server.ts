@@ -1,3 +1,4 @@
+import { createChangeFeed, PROFILE_CHANGED_CHANNEL } from './models/change-feed.js';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
@@ -176,10 +177,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     push: options.overrides?.push ?? createFirebasePushSender(config.firebase, logger),
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
     realtime: paymentStatus,
+    profileChanges: createChangeFeed(config.postgres, PROFILE_CHANGED_CHANNEL, logger),
   };
   // Releases what was opened when a later step of the start fails (quit waits for the adapter's subscribe replies).
   const releaseAll = async () => {
-    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close()]);
+    await Promise.allSettled([db.sequelize.close(), clients.gatewayLog.close(), clients.mailer.close(), clients.push.close(), clients.profileChanges.close()]);
     await Promise.allSettled([redis, pubClient, subClient].map(closeRedis));
   };
 
@@ -206,6 +208,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     version: VERSION,
     metrics,
     idempotency: services.idempotency,
+    trackUserWrites: (username) => services.profileCache.beginWrite(username),
     accessLogWrite: options.accessLogWrite,
     accessLogColours: options.accessLogColours,
     observeJsonAnswers: options.observeJsonAnswers,
@@ -298,6 +301,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         clients.gatewayLog.close(),
         clients.mailer.close(),
         clients.push.close(),
+        clients.profileChanges.close(),
         ...[redis, pubClient, subClient].map(closeRedis),
       ]);
     })());

@@ -2,6 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { bindIdempotency } from '../middleware/idempotent.js';
 import { createValidator } from '../middleware/validator.js';
+import { userOf } from '../middleware/request-context.js';
 import type { Authenticators } from '../middleware/passport.js';
 import type { IdempotencyService } from '../services/idempotency.service.js';
 import type { RouteDeclaration } from './route.js';
@@ -58,12 +59,24 @@ function idempotencyFor(route: RouteDeclaration, idempotency: IdempotencyService
   return idempotency ? [bindIdempotency(idempotency, route.idempotency.scope)] : [];
 }
 
+/** Marks a signed-in user's write as in flight (on this instance) from authentication until the answer has gone out. */
+export type UserWriteTracker = (username: string) => () => void;
+
+function trackUserWrite(begin: UserWriteTracker): RequestHandler {
+  return (_req, res, next) => {
+    const end = begin(userOf(res).username);
+    res.once('finish', end);
+    res.once('close', end);
+    next();
+  };
+}
+
 /** Wires each declaration into Express: auth and body parsing → extra middleware → validation → idempotency → controller. */
 export function buildRouter(
   routes: RouteDeclaration[],
   authenticators: Authenticators,
   jsonParser: RequestHandler,
-  options: { observeJsonAnswers?: JsonAnswerObserver; idempotency?: IdempotencyService } = {},
+  options: { observeJsonAnswers?: JsonAnswerObserver; idempotency?: IdempotencyService; trackUserWrites?: UserWriteTracker } = {},
 ): Router {
   const router = express.Router();
   for (const route of routes) {
@@ -78,6 +91,7 @@ export function buildRouter(
       route.auth === 'jwt' || route.auth === 'basic'
         ? [authenticators[route.auth], ...bodyHandling]
         : [...bodyHandling, authenticators[route.auth]];
+    if (route.auth === 'jwt' && route.method !== 'get' && options.trackUserWrites) chain.splice(1, 0, trackUserWrite(options.trackUserWrites));
     if (options.observeJsonAnswers) chain.unshift(observeJsonAnswers(route, options.observeJsonAnswers));
     chain.push(...(route.before ?? []));
     chain.push(createValidator(route.schemas, { ignoreUnknownQuery: route.method === 'get' }));

@@ -21,7 +21,9 @@ import { createHealthService } from './health.service.js';
 import { createIdempotencyService } from './idempotency.service.js';
 import { createEncryptor } from '../utilities/encrypt.js';
 import { createTokenService } from './token.service.js';
-import { createUserInfoService } from './user-info.service.js';
+import { createUserInfoService, type Profile } from './user-info.service.js';
+import { createProfileCache } from './profile-cache.js';
+import type { ChangeFeed } from '../models/change-feed.js';
 import { createAddressService } from './address.service.js';
 import { createPointMutationService } from './point-mutation.service.js';
 import { createReferralService } from './referral.service.js';
@@ -61,6 +63,8 @@ export interface Clients {
   realtime: PaymentStatusPublisher;
   /** This app's Prometheus registry and metrics. */
   metrics: Metrics;
+  /** Committed writes to the profile's tables (PostgreSQL LISTEN), which drop cached profiles. */
+  profileChanges: ChangeFeed;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -104,7 +108,8 @@ export function createServices(clients: Clients) {
   const phoneChange = createPhoneChangeService({ ...authServiceDeps, sms: clients.sms });
   const sessions = createSessionService({ sequelize: db.sequelize, models, tokens, deviceSessions, activity, extendGraceSeconds: config.auth.extendGraceSeconds });
   // Deleting an account (grace, cancel, erasure job) and the personal-data export.
-  const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger });
+  const profileCache = createProfileCache<Profile>({ feed: clients.profileChanges, ...config.profileCache, lookups: metrics.profileCacheLookups });
+  const userInfo = createUserInfoService({ sequelize: db.sequelize, models, upload: config.upload, logger, profileCache });
   const accountDeletion = createAccountDeletionService({
     ...authServiceDeps,
     mailer: clients.mailer,
@@ -193,5 +198,5 @@ export function createServices(clients: Clients) {
   const syncLock = createSyncLockService({ redis, logger, leaseMs: config.xendit.syncLockSeconds * 1000 });
   const runXenditSyncNow = () => syncLock.runExclusively(runXenditSync);
 
-  return { activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics, phoneChange };
+  return { profileCache, activity, deviceSessions, hashing, tokens, apiKeys, health, idempotency, encryptor, runXenditSync, logger, limits, registration, passwords, sessions, auth, qrCodes, agents, maintenance, userInfo, addresses, points, referrals, marketingOffers, vouchers, fcm, faqs, wallet, payments, bankAccounts, payouts, runXenditSyncNow, emailVerification, anomalies, syncLock, accountDeletion, dataExport, erasureLock, runAccountErasure, runAccountErasureNow, metrics, phoneChange };
 }

@@ -46,6 +46,12 @@ export function createMetrics(options: { pool?: () => PoolStats | undefined; def
   });
   const otpSends = new Counter({ name: 'userstate_otp_sends_total', help: 'OTP SMS sends by outcome (sent, failed)', labelNames: ['outcome'] as const, registers });
   const mailSends = new Counter({ name: 'userstate_mail_sends_total', help: 'Mails sent by outcome (sent, failed)', labelNames: ['outcome'] as const, registers });
+  const profileCacheLookups = new Counter({
+    name: 'userstate_profile_cache_lookups_total',
+    help: 'GET /user/profile reads by how they were answered (hit: from memory; miss: read and kept; bypass: change feed down, a write in flight, or the cache off)',
+    labelNames: ['result'] as const,
+    registers,
+  });
   const callbacks = new Counter({
     name: 'userstate_payment_callbacks_total',
     help: 'Xendit callbacks by kind (invoice, payout) and outcome (credited, refunded, succeeded, settled, expired, duplicate, rejected, conflicting, unknown)',
@@ -112,6 +118,7 @@ export function createMetrics(options: { pool?: () => PoolStats | undefined; def
     lockouts,
     otpSends,
     mailSends,
+    profileCacheLookups,
     callbacks,
     payouts,
     xenditDuration,

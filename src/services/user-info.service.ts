@@ -6,6 +6,7 @@ import type { Config } from '../../config/index.js';
 import { AppError } from '../errors/app-error.js';
 import type { Models } from '../models/index.js';
 import type { Logger } from '../utilities/logger.js';
+import type { ProfileCache } from './profile-cache.js';
 
 /** The URL prefix app.ts serves config.upload.profileImageDir under. */
 export const PROFILE_IMAGE_URL_PREFIX = '/resources/user_profile_img/';
@@ -30,15 +31,15 @@ type ProfileRow = Omit<Profile, 'balance' | 'points'> & { balance: string | null
 
 export type UserInfoService = ReturnType<typeof createUserInfoService>;
 
-export function createUserInfoService(deps: { sequelize: Sequelize; models: Models; upload: Config['upload']; logger: Logger }) {
-  const { sequelize, models, upload, logger } = deps;
+export function createUserInfoService(deps: { sequelize: Sequelize; models: Models; upload: Config['upload']; logger: Logger; profileCache: ProfileCache<Profile> }) {
+  const { sequelize, models, upload, logger, profileCache } = deps;
   const imageDir = path.resolve(upload.profileImageDir);
 
   /**
    * One raw query (profile joined with its wallet) rather than two model reads: GET /user/profile is one of the
    * hottest routes, and the bench showed two pool round trips plus Sequelize instance building dominating it.
    */
-  async function getProfile(username: string): Promise<Profile> {
+  async function readProfile(username: string): Promise<Profile> {
     const [row] = await sequelize.query<ProfileRow>(
       `SELECT i.username, i.full_name, i.email, i.email_verified, i.phone_number, i.profile_img, i.referral_code, b.balance, b.points
          FROM user_info i LEFT JOIN user_balance b ON b.username = i.username
@@ -75,7 +76,8 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
     /** The upload limits the route's multer middleware enforces (same config the service stores with). */
     uploadConfig: upload,
 
-    getProfile,
+    /** From memory while the change feed is live and nothing was written since (see profile-cache.ts). */
+    getProfile: (username: string): Promise<Profile> => profileCache.read(username, () => readProfile(username)),
 
     /** Account erasure: removes the stored profile image file (only a file of ours). */
     removeProfileImage: removeStoredImage,
@@ -87,7 +89,7 @@ export function createUserInfoService(deps: { sequelize: Sequelize; models: Mode
       if (changes.phone_number !== undefined) values.phone_number = changes.phone_number;
       const [updated] = await models.UserInfo.update(values, { where: { username } });
       if (updated === 0) throw new AppError('USER_NOT_FOUND');
-      return getProfile(username);
+      return readProfile(username);
     },
 
     async getReferralCode(username: string): Promise<{ referral_code: string }> {
