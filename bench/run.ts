@@ -1,11 +1,17 @@
 /**
  * `npm run bench`: builds the server, starts it (node dist/src/index.js) as a separate process on real PostgreSQL and
- * Redis with a database of its own, seeds it, runs the scenarios B1–B7 against a bare Express baseline measured in
- * the same invocation, prints a table and writes bench/results/latest.json. Never part of `npm test`.
+ * Redis with a database of its own, seeds it, runs the scenarios against a bare Express baseline measured in the same
+ * invocation, prints a table and writes bench/results/latest.json. Never part of `npm test`.
  *
- * Knobs (environment): BENCH_ONLY=B1,B3 (a subset, for smoke runs), BENCH_DURATION=5 (seconds per run),
- * BENCH_ROUNDS=3, BENCH_SKIP_BUILD=1, BENCH_NODE24=skip, BENCH_STRICT=1 (exit 1 when a target is missed),
- * BENCH_CPU_PROF=1 (CPU profile of the API server into bench/results/profiles/),
+ * Scenarios: B1 GET /verify and GET /user/profile vs the baseline (with the server's CPU µs per request), B2 a
+ * Basic-auth call, B3 login vs raw bcrypt and reads during a login flood, B4 payment callback → socket push,
+ * B5 contended wallet, B6 memory over 100k requests, B7 B1 on Node 24, B8 GET /verify with 2 instances vs 1 under
+ * PM2 cluster mode on one port (ecosystem.config.js; held to its target only with ≥ 4 cores, reported otherwise).
+ *
+ * Knobs (environment): BENCH_ONLY=B1,B3 (a subset, for smoke runs; default B1,B2,B3,B4,B5,B6,B7,B8),
+ * BENCH_DURATION=5 (seconds per run), BENCH_ROUNDS=3, BENCH_SKIP_BUILD=1, BENCH_NODE24=skip,
+ * BENCH_STRICT=1 (exit 1 when a target is missed; a row without a verdict, e.g. B8 below 4 cores, is no miss),
+ * BENCH_CPU_PROF=1 (CPU profile of the API server into bench/results/profiles/; not of B8's PM2 instances),
  * plus PS_HOST/PS_PORT/PS_USER/PS_PASSWORD and REDIS_HOST/REDIS_PORT/REDIS_PASSWORD to reach the stores.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +25,7 @@ import type { BenchContext, Row } from './lib/context.js';
 import { serverEnvironment } from './lib/server-env.js';
 import { freePort, RESULTS_DIR, ROOT, startChild, type Child } from './lib/processes.js';
 import { resetStores, seed } from './lib/seed.js';
+import { runCluster } from './scenarios/cluster.js';
 import { runLogin } from './scenarios/login.js';
 import { runMemory } from './scenarios/memory.js';
 import { findNode24, runNode24 } from './scenarios/node24.js';
@@ -27,7 +34,7 @@ import { runReads } from './scenarios/reads.js';
 import { runWallet } from './scenarios/wallet.js';
 
 const startedAt = new Date();
-const only = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6,B7').toUpperCase().split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'B1,B2,B3,B4,B5,B6,B7,B8').toUpperCase().split(',').map((s) => s.trim()));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEEDED_USERS = 1000;
@@ -92,7 +99,8 @@ async function main(): Promise<void> {
     const config = loadConfig(probeEnv);
     await resetStores(config);
     log(`starting the API (node dist/src/index.js, database ${config.postgres.database}, Redis db ${config.redis.db}) and the baseline…`);
-    const pair = await startPair(process.execPath, xendit.url, { SECRET_AUTH_CONFIG: probeEnv.SECRET_AUTH_CONFIG, ENCRYPTION_KEYS: probeEnv.ENCRYPTION_KEYS });
+    const secretEnv = { SECRET_AUTH_CONFIG: probeEnv.SECRET_AUTH_CONFIG, ENCRYPTION_KEYS: probeEnv.ENCRYPTION_KEYS };
+    const pair = await startPair(process.execPath, xendit.url, secretEnv);
     children.push(pair.api, pair.baseline);
     const seeded = await seed(config, SEEDED_USERS);
     log(`seeded ${SEEDED_USERS} users with wallets and PENDING top-ups, one contended wallet and an API key (${elapsed()})`);
@@ -134,11 +142,19 @@ async function main(): Promise<void> {
         // One server pair at a time: the Node 20 pair stops so both runs get the same machine.
         await Promise.all(children.splice(0).map((c) => c.stop()));
         await step('B7', `B1 on Node ${node24.version}`, async () => {
-          const pair24 = await startPair(node24.binary, xendit.url, { SECRET_AUTH_CONFIG: probeEnv.SECRET_AUTH_CONFIG, ENCRYPTION_KEYS: probeEnv.ENCRYPTION_KEYS });
+          const pair24 = await startPair(node24.binary, xendit.url, secretEnv);
           children.push(pair24.api, pair24.baseline);
           return runNode24({ ...ctx, api: pair24.api, baseline: pair24.baseline }, node24.version, node20);
         });
       }
+    }
+
+    if (only.has('B8')) {
+      // B8 runs last, after the single-instance API and the baseline are stopped (nothing needs them afterwards):
+      // simpler than stopping and restarting them around it, and the PM2 instances get the machine to themselves.
+      // The API had to start first all the same: it creates and migrates the bench database that seed() fills.
+      await Promise.all(children.splice(0).map((c) => c.stop()));
+      await step('B8', 'GET /verify, 2 instances vs 1 under PM2 cluster mode on one port', () => runCluster(ctx, { xenditUrl: xendit.url, secretEnv }));
     }
   } finally {
     await Promise.all(children.map((c) => c.stop()));

@@ -1,5 +1,6 @@
 /** autocannon runs, medians and the interleaved baseline/scenario rounds every figure is built from. */
 import autocannon from 'autocannon';
+import { readCpuSeconds } from './processes.js';
 
 export interface LoadSpec {
   url: string;
@@ -24,6 +25,8 @@ export interface LoadResult {
   ok: number;
   failed: number;
   seconds: number;
+  /** the serving process's CPU time (user + system) per request in µs, when interleave() was given its pid */
+  cpuUs?: number;
 }
 
 export async function load(spec: LoadSpec): Promise<LoadResult> {
@@ -83,6 +86,19 @@ export interface Interleaved {
   p99: Record<string, number>;
   rps: Record<string, number>;
   baselineRps: number;
+  /** per scenario (and the baseline): median over rounds of the server's CPU µs per request, where a pid was given */
+  cpuUs: Record<string, number>;
+  baselineCpuUs?: number;
+}
+
+/** load(), reading the CPU time of `pid` (the process that answers) before and after: µs per request. */
+async function loadWithCpu(spec: LoadSpec, pid: number | undefined): Promise<LoadResult> {
+  if (pid === undefined) return load(spec);
+  const before = await readCpuSeconds(pid);
+  const result = await load(spec);
+  const cpu = (await readCpuSeconds(pid)) - before;
+  const requests = result.ok + result.failed;
+  return { ...result, cpuUs: requests ? (cpu / requests) * 1e6 : NaN };
 }
 
 /**
@@ -94,6 +110,8 @@ export async function interleave(options: {
   warmupSeconds: number;
   baseline: () => LoadSpec;
   scenarios: Record<string, () => LoadSpec>;
+  /** pid of the process serving the baseline / each scenario: its CPU time per request is read around every run */
+  cpuPids?: { baseline?: number; scenarios?: Record<string, number> };
   onRound?: (text: string) => void;
 }): Promise<Interleaved> {
   const names = Object.keys(options.scenarios);
@@ -102,24 +120,30 @@ export async function interleave(options: {
   const baseline: LoadResult[] = [];
   const scenarios: Record<string, LoadResult[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < options.rounds; round += 1) {
-    const base = await load(options.baseline());
+    const base = await loadWithCpu(options.baseline(), options.cpuPids?.baseline);
     baseline.push(base);
-    const parts = [`baseline ${base.rps.toFixed(0)}/s`];
+    const cpu = (r: LoadResult) => (r.cpuUs === undefined ? '' : ` ${r.cpuUs.toFixed(0)} µs CPU/req`);
+    const parts = [`baseline ${base.rps.toFixed(0)}/s${cpu(base)}`];
     for (const name of names) {
-      const r = await load(options.scenarios[name]!());
+      const r = await loadWithCpu(options.scenarios[name]!(), options.cpuPids?.scenarios?.[name]);
       scenarios[name]!.push(r);
-      parts.push(`${name} ${r.rps.toFixed(0)}/s p99 ${r.p99} ms${r.failed ? ` (${r.failed} failed)` : ''}`);
+      parts.push(`${name} ${r.rps.toFixed(0)}/s p99 ${r.p99} ms${cpu(r)}${r.failed ? ` (${r.failed} failed)` : ''}`);
     }
     options.onRound?.(`round ${round + 1}: ${parts.join(', ')}`);
   }
   const ratio: Record<string, number> = {};
   const p99: Record<string, number> = {};
   const rps: Record<string, number> = {};
+  const cpuUs: Record<string, number> = {};
+  const medianCpu = (runs: LoadResult[]) => (runs.length > 0 && runs.every((r) => r.cpuUs !== undefined) ? median(runs.map((r) => r.cpuUs!)) : undefined);
   for (const name of names) {
     const runs = scenarios[name]!;
     ratio[name] = median(runs.map((r, i) => r.rps / baseline[i]!.rps));
     p99[name] = median(runs.map((r) => r.p99));
     rps[name] = median(runs.map((r) => r.rps));
+    const cpu = medianCpu(runs);
+    if (cpu !== undefined) cpuUs[name] = cpu;
   }
-  return { baseline, scenarios, ratio, p99, rps, baselineRps: median(baseline.map((b) => b.rps)) };
+  const baselineCpuUs = medianCpu(baseline);
+  return { baseline, scenarios, ratio, p99, rps, baselineRps: median(baseline.map((b) => b.rps)), cpuUs, ...(baselineCpuUs === undefined ? {} : { baselineCpuUs }) };
 }

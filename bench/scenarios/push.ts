@@ -148,8 +148,8 @@ export async function runPush(ctx: BenchContext): Promise<{ rows: Row[]; raw: un
         id: 'B4',
         what: `paid → seen p99, ${CLIENTS} subscribed clients, callbacks at ${PACED_RATE}/s`,
         value: ms(p99),
-        target: '≤ 50 ms',
-        pass: p99 <= 50 && failures === 0 && Number(check?.wrong) === 0,
+        target: '≤ 20 ms',
+        pass: p99 <= 20 && failures === 0 && Number(check?.wrong) === 0,
         detail: `median of round p99s; p50 ${ms(percentile(paced, 50))}, p99 of all ${paced.length} ${ms(percentile(paced, 99))}; ${failures} lost; ${check?.wrong ?? '?'} wallets credited wrongly`,
       },
       {
