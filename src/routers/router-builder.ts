@@ -97,6 +97,9 @@ export function buildRouter(
     chain.push(createValidator(route.schemas, { ignoreUnknownQuery: route.method === 'get' }));
     chain.push(...idempotencyFor(route, options.idempotency));
     chain.push(async (req, res) => {
+      // One microtask later: the requests whose token checks came back in one Redis reply are all authenticated
+      // before any of them is answered, so their answers are written back to back (see README, Performance).
+      await undefined;
       await route.handler(req, res);
     });
     router[route.method](route.path, ...chain);
