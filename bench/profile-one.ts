@@ -4,7 +4,7 @@
  *
  *   BENCH_SKIP_BUILD=1 node --import tsx bench/profile-one.ts /verify [seconds] [connections]
  *   → bench/results/profiles/*.cpuprofile (open in Chrome DevTools → Performance, or VS Code)
- * PROFILE_ENTRY=path/to/index.js runs another build (A/B). PROFILE_CPU=0 skips the profiler; the server's CPU time per request is printed either way (steadier than req/s
+ * PROFILE_ENTRY=path/to/index.js runs another build (A/B); PROFILE_NODE=/path/to/node another Node binary. PROFILE_CPU=0 skips the profiler; the server's CPU time per request is printed either way (steadier than req/s
  * on a busy machine). PROFILE_ENV='{"ACCESS_LOG":"false"}' adds server environment.
  */
 import { mkdir } from 'node:fs/promises';
@@ -28,7 +28,7 @@ const config = loadConfig(env);
 await resetStores(config);
 const api = await startChild({
   name: 'api-profile',
-  nodeBinary: process.execPath,
+  nodeBinary: process.env.PROFILE_NODE ?? process.execPath,
   args: [...(process.env.PROFILE_CPU === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`]), process.env.PROFILE_ENTRY ?? 'dist/src/index.js'],
   env,
   port,
