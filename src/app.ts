@@ -13,6 +13,7 @@ import { buildOpenApiDocument } from './routers/openapi.js';
 import { buildRouter, type Authenticators, type JsonAnswerObserver, type UserWriteTracker } from './routers/router-builder.js';
 import type { RouteDeclaration } from './routers/route.js';
 import type { Logger } from './utilities/logger.js';
+import { trustProxySetting } from './utilities/trust-proxy.js';
 import type { Metrics } from './services/metrics.service.js';
 import type { IdempotencyService } from './services/idempotency.service.js';
 
@@ -41,7 +42,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, routes } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.server.trustProxy);
+  app.set('trust proxy', trustProxySetting(config.server.trustProxy));
   app.set('query parser', 'simple');
 
   app.use(requestId);

@@ -120,11 +120,17 @@ export function createValidator(schemas: RouteSchemas = {}, options: ValidatorOp
     }
     res.locals.body = body ? check(body, parsedBody, 'body') : {};
     const rawQuery = req.query as object;
-    res.locals.query = check(query ?? EMPTY_OBJECT_VALIDATOR, queryNames ? pickDeclared(rawQuery, queryNames) : { ...rawQuery }, 'query');
-    res.locals.params = check(params, { ...req.params }, 'params');
+    const queryValue = queryNames ? pickDeclared(rawQuery, queryNames) : { ...rawQuery };
+    // Nothing to check or copy when a part without a schema is empty (most GETs).
+    res.locals.query = !query && isEmpty(queryValue) ? {} : check(query ?? EMPTY_OBJECT_VALIDATOR, queryValue, 'query');
+    res.locals.params = !params && isEmpty(req.params) ? {} : check(params, { ...req.params }, 'params');
     if (errors.length > 0) return next(new ValidationError(errors));
     next();
   };
+}
+
+function isEmpty(value: object): boolean {
+  return Object.keys(value).length === 0;
 }
 
 /** Routes without a query schema accept no query parameters (GET routes ignore them), so typos and injection attempts are visible. */
