@@ -4,22 +4,15 @@
  * so the next sync decides it exactly once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { createServiceCredentials, createUser } from '../helpers/factories.js';
 import { useTestServer } from '../helpers/server.js';
 import { checkout, postCallback } from '../payment/payment-helpers.js';
-import { freePort, ownRedis, waitFor } from './fault-helpers.js';
+import { useOwnRedis, waitFor } from './fault-helpers.js';
 
 describe('when Redis is down at checkout', () => {
-  const overrides: Record<string, string> = {};
-  const redis = ownRedis(0);
-  before(async () => {
-    const port = await freePort();
-    Object.assign(redis, ownRedis(port));
-    Object.assign(overrides, { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), REDIS_DB: '0' });
-    await redis.start();
-  });
+  const { redis, overrides } = useOwnRedis();
   const ctx = useTestServer(overrides);
   after(() => redis.stop());
 

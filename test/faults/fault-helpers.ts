@@ -1,6 +1,7 @@
 /** Tools of the fault suites: a Redis the test owns, free ports, timing and polling. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { before } from 'node:test';
 
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -44,6 +45,22 @@ export function ownRedis(port: number) {
       await exited;
     },
   };
+}
+
+/**
+ * A throw-away redis-server for the suite, started in a `before` hook registered here: call it before
+ * `useTestServer(overrides)` so the server starts against it, and stop it in an `after` registered after the server's.
+ */
+export function useOwnRedis(): { redis: ReturnType<typeof ownRedis>; overrides: Record<string, string> } {
+  const overrides: Record<string, string> = {};
+  const redis = ownRedis(0);
+  before(async () => {
+    const port = await freePort();
+    Object.assign(redis, ownRedis(port));
+    Object.assign(overrides, { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), REDIS_DB: '0' });
+    await redis.start();
+  });
+  return { redis, overrides };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

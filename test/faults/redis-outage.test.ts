@@ -3,22 +3,13 @@
  * recovers by itself when Redis returns, without a restart.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { createUser } from '../helpers/factories.js';
 import { useTestServer } from '../helpers/server.js';
-import { freePort, ownRedis, timed, waitFor } from './fault-helpers.js';
+import { timed, useOwnRedis, waitFor } from './fault-helpers.js';
 
 describe('when Redis goes down and comes back', () => {
-  const overrides: Record<string, string> = {};
-  const redis = ownRedis(0);
-  before(async () => {
-    const port = await freePort();
-    Object.assign(redis, ownRedis(port));
-    overrides.REDIS_HOST = '127.0.0.1';
-    overrides.REDIS_PORT = String(port);
-    overrides.REDIS_DB = '0';
-    await redis.start();
-  });
+  const { redis, overrides } = useOwnRedis();
   // Registered after the hook above, so the server starts against our Redis.
   const ctx = useTestServer(overrides);
   after(() => redis.stop());

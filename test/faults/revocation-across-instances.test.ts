@@ -4,12 +4,12 @@
  * (GET /user/profile, which answers from memory and must not outlive the token either).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import supertest from 'supertest';
 import { freshIp, linkTokenFor } from '../auth/auth-helpers.js';
 import { createServiceCredentials, createUser, type TestUser } from '../helpers/factories.js';
 import { useSecondInstance, useTestServer, type TestContext } from '../helpers/server.js';
-import { freePort, ownRedis, sleep, waitFor } from './fault-helpers.js';
+import { sleep, useOwnRedis, waitFor } from './fault-helpers.js';
 
 const WITHIN_MS = 1000;
 
@@ -63,14 +63,7 @@ const REVOCATIONS: Revocation[] = [
 ];
 
 describe('revocation reaches every instance within 1 s', () => {
-  const overrides: Record<string, string> = {};
-  const redis = ownRedis(0);
-  before(async () => {
-    const port = await freePort();
-    Object.assign(redis, ownRedis(port));
-    Object.assign(overrides, { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), REDIS_DB: '0' });
-    await redis.start();
-  });
+  const { redis, overrides } = useOwnRedis();
   // Registered after the hook above, so both instances start against our Redis.
   const ctx = useTestServer(overrides);
   const second = useSecondInstance(ctx, overrides);

@@ -39,22 +39,27 @@ function loads() {
 }
 
 const cacheOn = (feed: ChangeFeed, maxAgeMs = 60_000) => createProfileCache<string>({ feed, maxAgeMs, maxEntries: 3 });
+type Cache = ReturnType<typeof cacheOn>;
+
+/** A read that goes to the database, which answers `value`; resolves to what the cache answered. */
+async function readThrough(cache: Cache, db: ReturnType<typeof loads>, key: string, value: string): Promise<string> {
+  const calls = db.calls;
+  const read = cache.read(key, db.load);
+  assert.equal(db.calls, calls + 1, `${key} was read from the database`);
+  db.finish(value);
+  return read;
+}
 
 describe('the profile cache', () => {
   it('answers a second read from memory, and reads again after the user changed', async () => {
     const feed = drivenFeed();
     const cache = cacheOn(feed);
     const db = loads();
-    const first = cache.read('ana', db.load);
-    db.finish('v1');
-    assert.equal(await first, 'v1');
+    assert.equal(await readThrough(cache, db, 'ana', 'v1'), 'v1');
     assert.equal(await cache.read('ana', db.load), 'v1');
     assert.equal(db.calls, 1);
     feed.changed('ana');
-    const third = cache.read('ana', db.load);
-    db.finish('v2');
-    assert.equal(await third, 'v2');
-    assert.equal(db.calls, 2);
+    assert.equal(await readThrough(cache, db, 'ana', 'v2'), 'v2');
   });
 
   it('does not keep a read that overlapped a change: it may predate the write', async () => {
@@ -65,46 +70,30 @@ describe('the profile cache', () => {
     feed.changed('ana');
     db.finish('before the write');
     assert.equal(await overlapping, 'before the write');
-    const next = cache.read('ana', db.load);
-    assert.equal(db.calls, 2, 'the overlapping answer was not kept');
-    db.finish('after the write');
-    assert.equal(await next, 'after the write');
+    assert.equal(await readThrough(cache, db, 'ana', 'after the write'), 'after the write', 'the overlapping answer was not kept');
   });
 
   it('reads through while the feed is down, drops everything when it goes down, and keeps nothing read meanwhile', async () => {
     const feed = drivenFeed();
     const cache = cacheOn(feed);
     const db = loads();
-    const warm = cache.read('ana', db.load);
-    db.finish('v1');
-    await warm;
+    await readThrough(cache, db, 'ana', 'v1');
     feed.goDown();
-    const down = cache.read('ana', db.load);
-    db.finish('v2');
-    assert.equal(await down, 'v2');
+    assert.equal(await readThrough(cache, db, 'ana', 'v2'), 'v2');
     feed.live = true;
-    const back = cache.read('ana', db.load);
-    assert.equal(db.calls, 3, 'nothing from before or during the outage was answered');
-    db.finish('v3');
-    assert.equal(await back, 'v3');
+    assert.equal(await readThrough(cache, db, 'ana', 'v3'), 'v3', 'nothing from before or during the outage was answered');
   });
 
   it("reads through while the user's own write is in flight, and reads again once it is answered", async () => {
     const feed = drivenFeed();
     const cache = cacheOn(feed);
     const db = loads();
-    const warm = cache.read('ana', db.load);
-    db.finish('v1');
-    await warm;
+    await readThrough(cache, db, 'ana', 'v1');
     const end = cache.beginWrite('ana');
-    const during = cache.read('ana', db.load);
-    db.finish('v2');
-    assert.equal(await during, 'v2');
+    assert.equal(await readThrough(cache, db, 'ana', 'v2'), 'v2');
     end();
     end();
-    const after = cache.read('ana', db.load);
-    db.finish('v3');
-    assert.equal(await after, 'v3');
+    assert.equal(await readThrough(cache, db, 'ana', 'v3'), 'v3');
     assert.equal(await cache.read('ana', db.load), 'v3');
     assert.equal(db.calls, 3);
   });
@@ -113,25 +102,12 @@ describe('the profile cache', () => {
     const feed = drivenFeed();
     const db = loads();
     const aged = cacheOn(feed, 1);
-    const first = aged.read('ana', db.load);
-    db.finish('v1');
-    await first;
+    await readThrough(aged, db, 'ana', 'v1');
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = aged.read('ana', db.load);
-    assert.equal(db.calls, 2);
-    db.finish('v2');
-    await second;
+    await readThrough(aged, db, 'ana', 'v2');
 
     const small = cacheOn(feed);
-    for (const user of ['a', 'b', 'c', 'd']) {
-      const read = small.read(user, db.load);
-      db.finish(user);
-      await read;
-    }
-    const callsBefore = db.calls;
-    const evicted = small.read('a', db.load);
-    assert.equal(db.calls, callsBefore + 1, 'the oldest entry made room');
-    db.finish('a');
-    await evicted;
+    for (const user of ['a', 'b', 'c', 'd']) await readThrough(small, db, user, user);
+    assert.equal(await readThrough(small, db, 'a', 'a'), 'a', 'the oldest entry made room');
   });
 });
