@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import dotenv from 'dotenv';
 import cron from 'node-cron';
+import proxyaddr from 'proxy-addr';
 
 /** The folder holding package.json: the same from source (config/) and from the compiled dist/config/. */
 export const PROJECT_ROOT = findProjectRoot(import.meta.dirname);
@@ -326,6 +327,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (typeof e.ACCOUNT_ERASURE_CRON === 'string' && !cron.validate(e.ACCOUNT_ERASURE_CRON)) {
     problems.push('ACCOUNT_ERASURE_CRON: is not a valid cron expression (expected e.g. "30 3 * * *")');
   }
+  if (typeof e.TRUST_PROXY === 'string' && typeof parseTrustProxy(e.TRUST_PROXY) === 'string') {
+    try {
+      proxyaddr.compile(trustedAddresses(e.TRUST_PROXY));
+    } catch (error) {
+      problems.push(`TRUST_PROXY: ${(error as Error).message} (expected true, false, a hop count, or addresses/subnets such as "loopback, 10.0.0.0/8")`);
+    }
+  }
   if (Number(e.PAYMENT_MIN_AMOUNT) > Number(e.PAYMENT_MAX_AMOUNT)) {
     problems.push('PAYMENT_MIN_AMOUNT: must not exceed PAYMENT_MAX_AMOUNT');
   }
@@ -448,6 +456,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     profileCache: { maxAgeMs: e.PROFILE_CACHE_SECONDS * 1000, maxEntries: 50_000 },
   };
   return deepFreeze(config);
+}
+
+/** The entries of a TRUST_PROXY address list ("loopback, 10.0.0.0/8"), as proxy-addr compiles them. */
+export function trustedAddresses(list: string): string[] {
+  return list.split(',').map((entry) => entry.trim());
 }
 
 function parseTrustProxy(value: string): string | number | boolean {

@@ -30,6 +30,13 @@ describe('configuration', () => {
     for (const name of ['API_PORT', 'PS_POOL_MAX', 'XENDIT_API_URL']) assert.match(error.message, new RegExp(`${name}: .*expected`));
   });
 
+  it('when TRUST_PROXY is an address list proxy-addr cannot read, then the config names it (the server would not start); valid lists, hop counts and booleans load', () => {
+    for (const bad of ['10.0.0.0/99', 'loopback, not-an-address']) {
+      assert.throws(() => loadConfig({ TRUST_PROXY: bad }), (error: unknown) => error instanceof ConfigError && /TRUST_PROXY: .*expected/.test(error.message), bad);
+    }
+    for (const good of ['loopback', 'loopback, 10.0.0.0/8', 'uniquelocal', '2', 'true', 'false']) assert.doesNotThrow(() => loadConfig({ TRUST_PROXY: good }), good);
+  });
+
   it('when NODE_ENV is production, then a missing or short SECRET_AUTH_CONFIG is refused', () => {
     assert.throws(
       () => loadConfig({ NODE_ENV: 'production', EMAIL_HOST: 'smtp.example', ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` }),
