@@ -1,4 +1,4 @@
-import { createChangeFeed, PROFILE_CHANGED_CHANNEL } from './models/change-feed.js';
+import { createChangeFeed, offlineChangeFeed, PROFILE_CHANGED_CHANNEL } from './models/change-feed.js';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
@@ -177,7 +177,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     push: options.overrides?.push ?? createFirebasePushSender(config.firebase, logger),
     gatewayLog: options.overrides?.gatewayLog ?? createGatewayLog(config.mongo, logger),
     realtime: paymentStatus,
-    profileChanges: createChangeFeed(config.postgres, PROFILE_CHANGED_CHANNEL, logger),
+    // With the profile cache off nothing listens: no connection is held for it.
+    profileChanges: config.profileCache.maxAgeMs > 0 ? createChangeFeed(config.postgres, PROFILE_CHANGED_CHANNEL, logger) : offlineChangeFeed(),
   };
   // Releases what was opened when a later step of the start fails (quit waits for the adapter's subscribe replies).
   const releaseAll = async () => {

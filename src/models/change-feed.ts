@@ -5,6 +5,10 @@ import type { Logger } from '../utilities/logger.js';
 /** The channel the profile triggers (migration 0730) notify on; the payload is a username, or '*' for all. */
 export const PROFILE_CHANGED_CHANNEL = 'userstate_profile_changed';
 export const ALL_CHANGED = '*';
+/** How often the connection proves it is alive (a round trip); an unanswered one takes the feed down. */
+const HEARTBEAT_MS = 5_000;
+/** Reconnection waits double from 100 ms up to this. */
+const MAX_RETRY_MS = 5_000;
 
 export interface ChangeListener {
   /** A committed write touched `key` (ALL_CHANGED: anything). */
@@ -20,21 +24,12 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
-export interface ChangeFeedOptions {
-  /** How often the connection proves it is alive (a round trip); a missed answer takes the feed down. */
-  heartbeatMs?: number;
-  /** Longest wait between reconnection attempts. */
-  maxRetryMs?: number;
-}
-
 /**
  * PostgreSQL LISTEN on one dedicated connection. NOTIFY is sent at commit and only for committed transactions, so
  * every writer (a service, a raw SQL statement, another instance, an operator's psql) invalidates the same way.
  * While the connection is down, `live` is false and listeners were reset; it reconnects in the background.
  */
-export function createChangeFeed(postgres: Config['postgres'], channel: string, logger: Logger, options: ChangeFeedOptions = {}): ChangeFeed {
-  const heartbeatMs = options.heartbeatMs ?? 5_000;
-  const maxRetryMs = options.maxRetryMs ?? 5_000;
+export function createChangeFeed(postgres: Config['postgres'], channel: string, logger: Logger): ChangeFeed {
   const listeners: ChangeListener[] = [];
   let client: pg.Client | null = null;
   let live = false;
@@ -62,14 +57,14 @@ export function createChangeFeed(postgres: Config['postgres'], channel: string, 
         void connect();
       }, retryMs);
       retry.unref();
-      retryMs = Math.min(retryMs * 2, maxRetryMs);
+      retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     }
   }
 
   function beat(current: pg.Client): void {
     const missed = setTimeout(() => {
       if (client === current) goDown('heartbeat unanswered');
-    }, heartbeatMs);
+    }, HEARTBEAT_MS);
     missed.unref();
     current.query('SELECT 1').then(
       () => clearTimeout(missed),
@@ -116,7 +111,7 @@ export function createChangeFeed(postgres: Config['postgres'], channel: string, 
     resetAll();
     live = true;
     retryMs = 100;
-    heartbeat = setInterval(() => beat(next), heartbeatMs);
+    heartbeat = setInterval(() => beat(next), HEARTBEAT_MS);
     heartbeat.unref();
   }
 

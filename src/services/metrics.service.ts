@@ -48,7 +48,7 @@ export function createMetrics(options: { pool?: () => PoolStats | undefined; def
   const mailSends = new Counter({ name: 'userstate_mail_sends_total', help: 'Mails sent by outcome (sent, failed)', labelNames: ['outcome'] as const, registers });
   const profileCacheLookups = new Counter({
     name: 'userstate_profile_cache_lookups_total',
-    help: 'GET /user/profile reads by how they were answered (hit: from memory; miss: read and kept; bypass: change feed down, a write in flight, or the cache off)',
+    help: 'GET /user/profile reads by how they were answered (hit: from memory; miss: read and kept; bypass: change feed down or the cache off)',
     labelNames: ['result'] as const,
     registers,
   });

@@ -46,7 +46,7 @@ export function createProfileCache<T>(deps: {
 
   return {
     async read(key: string, load: () => Promise<T>): Promise<T> {
-      if (maxAgeMs === 0 || !feed.live || writesInFlight.has(key)) {
+      if (maxAgeMs === 0 || !feed.live) {
         lookups?.inc({ result: 'bypass' });
         return load();
       }
@@ -64,8 +64,9 @@ export function createProfileCache<T>(deps: {
     },
 
     /**
-     * A write by `key`'s user starts on this instance: reads bypass the cache until the returned function is
-     * called (when the answer has gone out), so the user reads their own write even before its notification.
+     * A write by `key`'s user starts on this instance: its entry is dropped, and nothing read until the returned
+     * function is called (when the answer has gone out) is kept, so the user reads their own write back even before
+     * its notification arrives.
      */
     beginWrite(key: string): () => void {
       writesInFlight.set(key, (writesInFlight.get(key) ?? 0) + 1);

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import supertest from 'supertest';
+import { createChangeFeed, PROFILE_CHANGED_CHANNEL } from '../../src/models/change-feed.js';
+import { assertError } from '../helpers/assertions.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
 import { useSecondInstance, useTestServer, type TestContext } from '../helpers/server.js';
 import { sleep, topUp } from '../payment/payment-helpers.js';
@@ -52,11 +54,11 @@ async function lookups(ctx: TestContext, result: 'hit' | 'miss' | 'bypass'): Pro
   return Number(line?.split(' ')[1] ?? 0);
 }
 
-async function untilFeedLive(ctx: TestContext): Promise<void> {
+async function eventuallyTrue(check: () => boolean, pollMs = 10): Promise<void> {
   const started = Date.now();
-  while (!ctx.server.clients.profileChanges.live) {
-    if (Date.now() - started > 10_000) assert.fail('the change feed did not come back within 10 s');
-    await sleep(20);
+  while (!check()) {
+    if (Date.now() - started > 10_000) assert.fail('not so within 10 s');
+    await sleep(pollMs);
   }
 }
 
@@ -157,6 +159,39 @@ describe('the profile read is cached and dropped on every write', () => {
     }
   });
 
+  it("when the user sends any write (even one refused with 400), then that user's cached profile on the instance is dropped once it is answered", async () => {
+    const user = await createUser(ctx);
+    await profileAt(ctx.server.url, user);
+    await renameBehindTheFeed(ctx, user.username, 'Behind The Feed');
+    assert.notEqual((await profileAt(ctx.server.url, user)).full_name, 'Behind The Feed', 'still answered from memory');
+    const refused = await ctx.api.put('/user/profile').set('Authorization', user.auth).send({ nickname: 'x' });
+    assertError(refused, 400);
+    assert.equal((await profileAt(ctx.server.url, user)).full_name, 'Behind The Feed');
+  });
+
+  it('when the feed connection is cut, then it is not live and has told its listeners to forget before it reconnects', async () => {
+    const events: string[] = [];
+    const feed = createChangeFeed(ctx.config.postgres, PROFILE_CHANGED_CHANNEL, ctx.logger);
+    feed.subscribe({ changed: (key) => events.push(`changed ${key}`), reset: () => events.push('reset') });
+    try {
+      await eventuallyTrue(() => feed.live);
+      assert.deepEqual(events, ['reset'], 'told to forget what was cached before it listened');
+      await ctx.server.clients.db.sequelize.query(`SELECT pg_notify('${PROFILE_CHANGED_CHANNEL}', 'someone')`);
+      await eventuallyTrue(() => events.includes('changed someone'));
+      events.length = 0;
+      await ctx.server.clients.db.sequelize.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'userstate-change-feed' AND datname = current_database()",
+      );
+      await eventuallyTrue(() => !feed.live, 1);
+      assert.deepEqual(events, ['reset'], 'forgotten at once, not only when it is back');
+      await eventuallyTrue(() => feed.live);
+      assert.deepEqual(events, ['reset', 'reset']);
+    } finally {
+      await feed.close();
+    }
+    assert.equal(feed.live, false);
+  });
+
   it('when the change feed connection dies, then nothing cached is answered after it (within 1 s), and caching resumes once it is back', async () => {
     const user = await createUser(ctx);
     await Promise.all([profileAt(ctx.server.url, user), profileAt(second.url, user)]);
@@ -167,7 +202,7 @@ describe('the profile read is cached and dropped on every write', () => {
     await seenWithin(ctx.server.url, user, (p) => p.full_name === 'Missed Name');
     await seenWithin(second.url, user, (p) => p.full_name === 'Missed Name');
 
-    await untilFeedLive(ctx);
+    await eventuallyTrue(() => ctx.server.clients.profileChanges.live);
     await profileAt(ctx.server.url, user);
     await renameBehindTheFeed(ctx, user.username, 'Hidden Again');
     assert.equal((await profileAt(ctx.server.url, user)).full_name, 'Missed Name', 'answered from memory again');
@@ -177,11 +212,12 @@ describe('the profile read is cached and dropped on every write', () => {
 describe('with PROFILE_CACHE_SECONDS=0', () => {
   const ctx = useTestServer({ PROFILE_CACHE_SECONDS: '0' });
 
-  it('then every profile read goes to the database', async () => {
+  it('then every profile read goes to the database, and no change feed connection is held', async () => {
     const user = await createUser(ctx);
     await profileAt(ctx.server.url, user);
     await renameBehindTheFeed(ctx, user.username, 'Read Through');
     assert.equal((await profileAt(ctx.server.url, user)).full_name, 'Read Through');
     assert.equal(await lookups(ctx, 'hit'), 0);
+    assert.equal(ctx.server.clients.profileChanges.live, false);
   });
 });
