@@ -11,9 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { startFakeXendit } from '../test/helpers/fake-xendit.js';
-import { load } from './lib/measure.js';
+import { loadWithCpu } from './lib/measure.js';
 import { serverEnvironment } from './lib/server-env.js';
-import { freePort, readCpuSeconds, RESULTS_DIR, startChild } from './lib/processes.js';
+import { freePort, RESULTS_DIR, startChild } from './lib/processes.js';
 import { PASSWORD, resetStores, seed } from './lib/seed.js';
 
 const [route = '/verify', seconds = '5', connections = '50'] = process.argv.slice(2);
@@ -29,7 +29,10 @@ await resetStores(config);
 const api = await startChild({
   name: 'api-profile',
   nodeBinary: process.env.PROFILE_NODE ?? process.execPath,
-  args: [...(process.env.PROFILE_CPU === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`]), process.env.PROFILE_ENTRY ?? 'dist/src/index.js'],
+  args: [
+    ...(process.env.PROFILE_CPU === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`]),
+    process.env.PROFILE_ENTRY ?? 'dist/src/index.js',
+  ],
   env,
   port,
   readyPath: '/health',
@@ -39,21 +42,25 @@ try {
   const users = seeded.users;
   const isLogin = route === '/auth';
   const rotate = users.map((u) =>
-    isLogin ? { body: JSON.stringify({ username: u.username, password: PASSWORD }) } : { headers: { authorization: route.startsWith('/sys') ? seeded.service.auth : u.auth } },
+    isLogin
+      ? { body: JSON.stringify({ username: u.username, password: PASSWORD }) }
+      : { headers: { authorization: route.startsWith('/sys') ? seeded.service.auth : u.auth } },
   );
-  const cpuBefore = await readCpuSeconds(api.pid);
-  const result = await load({
-    url: api.url,
-    path: route,
-    method: isLogin ? 'POST' : 'GET',
-    connections: Number(connections),
-    duration: Number(seconds),
-    rotate,
-    ...(isLogin ? { body: rotate[0]!.body } : {}),
-  });
-  const cpu = (await readCpuSeconds(api.pid)) - cpuBefore;
-  const perRequest = (cpu / (result.ok + result.failed)) * 1e6;
-  process.stdout.write(`${route}: ${result.rps.toFixed(0)}/s p50 ${result.p50} ms p99 ${result.p99} ms, ${result.failed} failed; server CPU ${perRequest.toFixed(0)} µs per request\n`);
+  const result = await loadWithCpu(
+    {
+      url: api.url,
+      path: route,
+      method: isLogin ? 'POST' : 'GET',
+      connections: Number(connections),
+      duration: Number(seconds),
+      rotate,
+      ...(isLogin ? { body: rotate[0]!.body } : {}),
+    },
+    api.pid,
+  );
+  process.stdout.write(
+    `${route}: ${result.rps.toFixed(0)}/s p50 ${result.p50} ms p99 ${result.p99} ms, ${result.failed} failed; server CPU ${result.cpuUs!.toFixed(0)} µs per request\n`,
+  );
 } finally {
   await api.stop();
   await xendit.close();

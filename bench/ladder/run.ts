@@ -11,8 +11,8 @@ import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { load } from '../lib/measure.js';
-import { readCpuSeconds, RESULTS_DIR } from '../lib/processes.js';
+import { load, loadWithCpu, median } from '../lib/measure.js';
+import { RESULTS_DIR } from '../lib/processes.js';
 import { LADDER_KEY, STEPS } from './steps.js';
 
 const [rounds = 3, seconds = 4] = process.argv.slice(2).map(Number);
@@ -20,7 +20,6 @@ const key = createSecretKey(LADDER_KEY);
 const rotate = Array.from({ length: 200 }, (_, i) => ({
   headers: { authorization: `Bearer ${jwt.sign({ user: `user${i}`, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 3600 }, key, { algorithm: 'HS256' })}` },
 }));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function measure(step: number): Promise<{ rps: number; cpuUs: number }> {
   // The access log goes to a file, as the bench's server log does (bench/results/api.log).
@@ -35,11 +34,9 @@ async function measure(step: number): Promise<{ rps: number; cpuUs: number }> {
     const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve(Number(message))));
     const spec = { url: `http://127.0.0.1:${port}`, path: '/ladder', connections: 50, rotate };
     await load({ ...spec, duration: 1 });
-    const before = await readCpuSeconds(child.pid!);
-    const result = await load({ ...spec, duration: seconds });
-    const cpu = (await readCpuSeconds(child.pid!)) - before;
+    const result = await loadWithCpu({ ...spec, duration: seconds }, child.pid!);
     if (result.failed) throw new Error(`step ${step}: ${result.failed} failed requests`);
-    return { rps: result.rps, cpuUs: (cpu / result.ok) * 1e6 };
+    return { rps: result.rps, cpuUs: result.cpuUs! };
   } finally {
     child.kill();
     closeSync(accessLog);

@@ -92,7 +92,7 @@ export interface Interleaved {
 }
 
 /** load(), reading the CPU time of `pid` (the process that answers) before and after: µs per request. */
-async function loadWithCpu(spec: LoadSpec, pid: number | undefined): Promise<LoadResult> {
+export async function loadWithCpu(spec: LoadSpec, pid: number | undefined): Promise<LoadResult> {
   if (pid === undefined) return load(spec);
   const before = await readCpuSeconds(pid);
   const result = await load(spec);
